@@ -1,0 +1,106 @@
+//! Batch puts and gets: many items per lock round-trip.
+
+use std::ffi::c_void;
+use std::slice;
+
+use super::status::tq_status;
+use super::{Item, tq_queue, with_queue};
+use crate::Timeout;
+
+/// Puts `items[0..n]` in order: waits per `timeout_ms` (as `tq_put`) until
+/// the first fits, then puts as many more as fit without waiting again.
+/// `*n_put` is always set to how many went in: `TQ_OK` when at least one did
+/// (or `n == 0`), otherwise the reason (`TQ_FULL`, `TQ_SHUTDOWN`, `TQ_NOMEM`).
+/// NULL `items` or `n_put` is `TQ_INVALID`.
+///
+/// # Safety
+/// `q` is NULL or a live queue; `items` is NULL or points to `n` readable
+/// pointers; `n_put` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_put_many(
+    q: *mut tq_queue,
+    items: *const *mut c_void,
+    n: usize,
+    n_put: *mut usize,
+    timeout_ms: i64,
+) -> tq_status {
+    if n_put.is_null() {
+        return tq_status::TQ_INVALID;
+    }
+    // SAFETY: checked non-NULL; the caller promised it is writable.
+    unsafe { n_put.write(0) };
+    if items.is_null() {
+        return tq_status::TQ_INVALID;
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            // SAFETY: the caller promised `n` readable pointers at `items`.
+            let items = slice::from_raw_parts(items, n);
+            match q
+                .queue
+                .put_many(items.iter().map(|&p| Item(p)), Timeout::from_millis(timeout_ms))
+            {
+                Ok(count) => {
+                    // SAFETY: as above.
+                    n_put.write(count);
+                    tq_status::TQ_OK
+                }
+                Err(e) => e.into(),
+            }
+        })
+    }
+}
+
+/// Waits per `timeout_ms` (as `tq_get`) until at least one item is there,
+/// then takes up to `max` of the items available into `items_out`, in queue
+/// order. `*n_got` is always set to how many were taken: `TQ_OK` when at
+/// least one was (or `max == 0`), otherwise `TQ_EMPTY` or `TQ_SHUTDOWN`.
+/// NULL `items_out` or `n_got` is `TQ_INVALID`.
+///
+/// # Safety
+/// `q` is NULL or a live queue; `items_out` is NULL or has room for `max`
+/// pointers; `n_got` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_get_many(
+    q: *mut tq_queue,
+    items_out: *mut *mut c_void,
+    max: usize,
+    n_got: *mut usize,
+    timeout_ms: i64,
+) -> tq_status {
+    if n_got.is_null() {
+        return tq_status::TQ_INVALID;
+    }
+    // SAFETY: checked non-NULL; the caller promised it is writable.
+    unsafe { n_got.write(0) };
+    if items_out.is_null() {
+        return tq_status::TQ_INVALID;
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            // SAFETY: the caller promised room for `max` pointers at `items_out`.
+            let mut out = Slots(slice::from_raw_parts_mut(items_out, max).iter_mut());
+            match q.queue.get_many(&mut out, max, Timeout::from_millis(timeout_ms)) {
+                Ok(count) => {
+                    // SAFETY: as above.
+                    n_got.write(count);
+                    tq_status::TQ_OK
+                }
+                Err(e) => e.into(),
+            }
+        })
+    }
+}
+
+/// The caller's output array, filled front to back.
+struct Slots<'a>(slice::IterMut<'a, *mut c_void>);
+
+impl Extend<Item> for Slots<'_> {
+    fn extend<I: IntoIterator<Item = Item>>(&mut self, items: I) {
+        for (slot, item) in self.0.by_ref().zip(items) {
+            *slot = item.0;
+        }
+    }
+}

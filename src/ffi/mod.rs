@@ -1,0 +1,89 @@
+//! The C ABI: a thin layer that converts between C and [`Queue`](crate::Queue).
+//!
+//! Conventions (see `include/tq.h`): every function checks its pointers (a
+//! NULL handle or out-pointer is `TQ_INVALID`; queries on NULL return 0 or
+//! false), enum-typed inputs are read as plain integers and validated, out
+//! pointers are written only on success (the batch counts always), and no
+//! Rust panic unwinds into C: the boundary turns it into `TQ_INTERNAL`.
+//! No queue logic lives here.
+
+#![allow(non_camel_case_types)]
+
+#[macro_use]
+mod boundary;
+mod options;
+
+// Declared in the order the header lists their functions.
+mod lifecycle;
+
+mod ops;
+
+mod batch;
+
+mod query;
+
+mod status;
+
+use std::ffi::c_void;
+
+use crate::Queue;
+
+pub use batch::{tq_get_many, tq_put_many};
+pub use lifecycle::{tq_free, tq_new, tq_new_with, tq_shutdown, tq_version};
+pub use ops::{tq_get, tq_join, tq_put, tq_put_priority, tq_set_maxsize, tq_task_done, tq_task_done_n};
+pub use options::{tq_destroy_fn, tq_options, tq_order};
+pub use query::{tq_empty, tq_full, tq_is_shutdown, tq_maxsize, tq_qsize, tq_unfinished};
+pub use status::{tq_status, tq_status_str};
+
+/// `timeout_ms` value: never block.
+pub const TQ_NOWAIT: i64 = 0;
+/// `timeout_ms` value (any negative one does): block without a time limit.
+pub const TQ_FOREVER: i64 = -1;
+
+/// A queue of `void *` items, created by `tq_new`/`tq_new_with` and freed by
+/// `tq_free`. Opaque to C.
+pub struct tq_queue {
+    queue: Queue<Item>,
+    destroy: Destroy,
+}
+
+/// Runs `f` on the queue behind `q`: `TQ_INVALID` for NULL, `TQ_INTERNAL`
+/// if anything panics.
+///
+/// # Safety
+/// `q` is NULL or a live queue.
+unsafe fn with_queue(q: *const tq_queue, f: impl FnOnce(&tq_queue) -> tq_status) -> tq_status {
+    boundary!(tq_status::TQ_INTERNAL, {
+        // SAFETY: forwarded from the caller.
+        match unsafe { q.as_ref() } {
+            Some(q) => f(q),
+            None => tq_status::TQ_INVALID,
+        }
+    })
+}
+
+/// A C item: an opaque pointer the queue moves but never dereferences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Item(*mut c_void);
+
+// SAFETY: the queue never dereferences an item; handing a pointer to another
+// thread is the C caller's business, as with any C queue.
+unsafe impl Send for Item {}
+
+/// The optional callback that disposes of items the queue drops.
+struct Destroy {
+    callback: tq_destroy_fn,
+    ctx: *mut c_void,
+}
+
+impl Destroy {
+    /// Passes every item to the callback, if there is one.
+    fn run(&self, items: Vec<Item>) {
+        if let Some(callback) = self.callback {
+            for item in items {
+                // SAFETY: the caller registered this callback for exactly these items.
+                unsafe { callback(item.0, self.ctx) };
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Putting, getting, and task accounting.
+
+use std::ffi::c_void;
+
+use super::status::{status_of, tq_status};
+use super::{Item, tq_queue, with_queue};
+use crate::Timeout;
+
+/// Puts `item` (NULL is a legal item), waiting per `timeout_ms` for room:
+/// `TQ_NOWAIT` (0) never blocks, a positive value waits that many
+/// milliseconds, `TQ_FOREVER` (negative) waits until there is room. Returns
+/// `TQ_OK`, `TQ_FULL` at the timeout, or `TQ_SHUTDOWN`. Success adds one
+/// unfinished task. On a priority queue the item gets priority 0.
+///
+/// # Safety
+/// `q` is NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_put(q: *mut tq_queue, item: *mut c_void, timeout_ms: i64) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            status_of(q.queue.put(Item(item), Timeout::from_millis(timeout_ms)))
+        })
+    }
+}
+
+/// Puts `item` with `priority` on a `TQ_PRIORITY` queue: lowest priority
+/// first, FIFO among equal priorities. Timeouts and results as `tq_put`;
+/// `TQ_INVALID` on a FIFO or LIFO queue.
+///
+/// # Safety
+/// `q` is NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_put_priority(
+    q: *mut tq_queue,
+    item: *mut c_void,
+    priority: i64,
+    timeout_ms: i64,
+) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            status_of(
+                q.queue
+                    .put_priority(Item(item), priority, Timeout::from_millis(timeout_ms)),
+            )
+        })
+    }
+}
+
+/// Takes the next item into `*item_out`, waiting per `timeout_ms` (as
+/// `tq_put`). Returns `TQ_OK`, `TQ_EMPTY` at the timeout, or `TQ_SHUTDOWN`
+/// once the queue is shut down and drained. `*item_out` is written only on
+/// success; a NULL `item_out` is `TQ_INVALID` and removes nothing.
+///
+/// # Safety
+/// `q` is NULL or a live queue; `item_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, timeout_ms: i64) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            if item_out.is_null() {
+                return tq_status::TQ_INVALID;
+            }
+            match q.queue.get(Timeout::from_millis(timeout_ms)) {
+                Ok(item) => {
+                    // SAFETY: checked non-NULL; the caller promised it is writable.
+                    item_out.write(item.0);
+                    tq_status::TQ_OK
+                }
+                Err(e) => e.into(),
+            }
+        })
+    }
+}
+
+/// Marks one task done (Python's `task_done`); when none are left, every
+/// `tq_join` returns. `TQ_TOO_MANY_DONE`, changing nothing, when the
+/// unfinished count is already 0.
+///
+/// # Safety
+/// `q` is NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_task_done(q: *mut tq_queue) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { tq_task_done_n(q, 1) }
+}
+
+/// Marks `n` tasks done at once, all or nothing: `n` above the unfinished
+/// count is `TQ_TOO_MANY_DONE` with no change; `n == 0` does nothing.
+///
+/// # Safety
+/// `q` is NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_task_done_n(q: *mut tq_queue, n: usize) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { with_queue(q, |q| status_of(q.queue.task_done_n(n))) }
+}
+
+/// Waits per `timeout_ms` (as `tq_put`) until every put item has been marked
+/// done. Returns `TQ_OK`, or `TQ_TIMEOUT` while tasks remain at the timeout.
+/// As in Python, a shutdown alone does not end a join; an immediate one
+/// counts the items it discards as done.
+///
+/// # Safety
+/// `q` is NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_join(q: *mut tq_queue, timeout_ms: i64) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe { with_queue(q, |q| status_of(q.queue.join(Timeout::from_millis(timeout_ms)))) }
+}
+
+/// Changes the bound of a live queue (Python's `q.maxsize = n`; 0 =
+/// unbounded). Shrinking keeps every queued item; putters that now fit wake.
+///
+/// # Safety
+/// `q` is NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_set_maxsize(q: *mut tq_queue, maxsize: usize) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            q.queue.set_maxsize(maxsize);
+            tq_status::TQ_OK
+        })
+    }
+}

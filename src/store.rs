@@ -1,0 +1,152 @@
+//! Where the items live: one container per order.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, TryReserveError, VecDeque};
+
+/// The order in which a queue hands out its items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Order {
+    /// First in, first out (Python's `Queue`).
+    Fifo,
+    /// Last in, first out (Python's `LifoQueue`).
+    Lifo,
+    /// Lowest priority first, first in first out among equal priorities
+    /// (Python's `PriorityQueue`, made stable).
+    Priority,
+}
+
+/// A bounded queue reserves room for at most this many items up front.
+const PREALLOCATE_MAX: usize = 1024;
+
+/// The items of a queue, in the container that gives its order.
+#[derive(Debug)]
+pub(crate) enum Store<T> {
+    Fifo(VecDeque<T>),
+    Lifo(Vec<T>),
+    Priority { heap: BinaryHeap<Entry<T>>, next_seq: u64 },
+}
+
+impl<T> Store<T> {
+    /// An empty store, with room reserved for `maxsize` items (up to a limit).
+    pub(crate) fn new(order: Order, maxsize: usize) -> Self {
+        let room = maxsize.min(PREALLOCATE_MAX);
+        match order {
+            Order::Fifo => Store::Fifo(VecDeque::with_capacity(room)),
+            Order::Lifo => Store::Lifo(Vec::with_capacity(room)),
+            Order::Priority => Store::Priority {
+                heap: BinaryHeap::with_capacity(room),
+                next_seq: 0,
+            },
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Store::Fifo(d) => d.len(),
+            Store::Lifo(v) => v.len(),
+            Store::Priority { heap, .. } => heap.len(),
+        }
+    }
+
+    /// Makes room for one more item, so that the next `push` cannot fail.
+    pub(crate) fn reserve_one(&mut self) -> Result<(), TryReserveError> {
+        match self {
+            Store::Fifo(d) => d.try_reserve(1),
+            Store::Lifo(v) => v.try_reserve(1),
+            Store::Priority { heap, .. } => heap.try_reserve(1),
+        }
+    }
+
+    /// Adds an item; `priority` only matters to a priority store.
+    pub(crate) fn push(&mut self, item: T, priority: i64) {
+        match self {
+            Store::Fifo(d) => d.push_back(item),
+            Store::Lifo(v) => v.push(item),
+            Store::Priority { heap, next_seq } => {
+                heap.push(Entry {
+                    priority,
+                    seq: *next_seq,
+                    item,
+                });
+                *next_seq += 1;
+            }
+        }
+    }
+
+    /// Removes the next item in the store's order.
+    pub(crate) fn pop(&mut self) -> Option<T> {
+        match self {
+            Store::Fifo(d) => d.pop_front(),
+            Store::Lifo(v) => v.pop(),
+            Store::Priority { heap, .. } => heap.pop().map(|e| e.item),
+        }
+    }
+
+    /// Removes every item, in the order gets would have returned them.
+    pub(crate) fn take_all(&mut self) -> Vec<T> {
+        std::iter::from_fn(|| self.pop()).collect()
+    }
+}
+
+/// An item of a priority store. The heap is a max-heap, so the entry that
+/// should come out first (lowest priority, then lowest sequence number)
+/// compares greatest.
+#[derive(Debug)]
+pub(crate) struct Entry<T> {
+    priority: i64,
+    seq: u64,
+    item: T,
+}
+
+impl<T> Entry<T> {
+    fn key(&self) -> (i64, u64) {
+        (self.priority, self.seq)
+    }
+}
+
+impl<T> PartialEq for Entry<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl<T> Eq for Entry<T> {}
+
+impl<T> PartialOrd for Entry<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Entry<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key().cmp(&self.key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(order: Order, puts: &[(i64, u32)]) -> Vec<u32> {
+        let mut s = Store::new(order, 0);
+        for &(p, x) in puts {
+            s.push(x, p);
+        }
+        s.take_all()
+    }
+
+    #[test]
+    fn each_order_pops_as_documented() {
+        let puts = [(3, 1), (1, 2), (3, 3), (2, 4), (1, 5)];
+        assert_eq!(drain(Order::Fifo, &puts), [1, 2, 3, 4, 5]);
+        assert_eq!(drain(Order::Lifo, &puts), [5, 4, 3, 2, 1]);
+        assert_eq!(drain(Order::Priority, &puts), [2, 5, 4, 1, 3]);
+    }
+
+    #[test]
+    fn priority_extremes_order_correctly() {
+        let puts = [(i64::MAX, 1), (0, 2), (i64::MIN, 3), (i64::MIN, 4)];
+        assert_eq!(drain(Order::Priority, &puts), [3, 4, 2, 1]);
+    }
+}

@@ -1,0 +1,79 @@
+//! How long a blocking call may wait.
+
+use std::time::{Duration, Instant};
+
+/// How long a blocking call (`put`, `get`, `join`, ...) may wait.
+///
+/// Python's `block=False` is [`Timeout::NoWait`], `timeout=t` is
+/// [`Timeout::After`], and `block=True, timeout=None` is [`Timeout::Forever`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timeout {
+    /// Never block: fail at once if the call cannot complete.
+    NoWait,
+    /// Block for at most this long (measured on a monotonic clock).
+    After(Duration),
+    /// Block until the call can complete (or the queue shuts down).
+    Forever,
+}
+
+impl Timeout {
+    /// The C convention: `0` never blocks, `ms > 0` waits up to `ms`
+    /// milliseconds, any negative value waits forever.
+    pub fn from_millis(ms: i64) -> Self {
+        match ms {
+            0 => Timeout::NoWait,
+            ms if ms < 0 => Timeout::Forever,
+            ms => Timeout::After(Duration::from_millis(ms.unsigned_abs())),
+        }
+    }
+
+    /// Fixes the moment the wait ends; computed once per call so that
+    /// spurious or stolen wake-ups never extend it. A deadline too far away
+    /// to represent is "forever".
+    pub(crate) fn deadline(self) -> Deadline {
+        match self {
+            Timeout::NoWait => Deadline::Now,
+            Timeout::Forever => Deadline::Never,
+            Timeout::After(d) => match Instant::now().checked_add(d) {
+                Some(at) => Deadline::At(at),
+                None => Deadline::Never,
+            },
+        }
+    }
+}
+
+impl From<Duration> for Timeout {
+    fn from(d: Duration) -> Self {
+        Timeout::After(d)
+    }
+}
+
+/// The absolute end of a wait.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Deadline {
+    Now,
+    At(Instant),
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_millis_follows_the_c_convention() {
+        assert_eq!(Timeout::from_millis(0), Timeout::NoWait);
+        assert_eq!(Timeout::from_millis(-1), Timeout::Forever);
+        assert_eq!(Timeout::from_millis(i64::MIN), Timeout::Forever);
+        assert_eq!(Timeout::from_millis(25), Timeout::After(Duration::from_millis(25)));
+    }
+
+    #[test]
+    fn an_unrepresentable_deadline_is_forever() {
+        assert!(matches!(Timeout::After(Duration::MAX).deadline(), Deadline::Never));
+        assert!(matches!(
+            Timeout::from_millis(i64::MAX).deadline(),
+            Deadline::At(_) | Deadline::Never
+        ));
+    }
+}
