@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the library, the demo and the C/C++ tests with CMake (installing
+# CMake from PyPI into .tools/ when the machine has none) and runs ctest.
+# Extra arguments go to ctest (e.g. -R header).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+tq_need_cmake
+cd "$TQ_ROOT"
+# cargo builds into target/, shared with `cargo build --release` and the Go/Zig scripts.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTQ_CARGO_TARGET_DIR="$TQ_ROOT/target"
+cmake --build build -j2
+ctest --test-dir build --output-on-failure "$@"

@@ -1,0 +1,61 @@
+# Shared helpers for the project's scripts; source this file, do not run it.
+#
+# Defines TQ_ROOT (the repository root) and TQ_TOOLS (the local, gitignored
+# tool directory), plus functions that bring missing build tools in from
+# PyPI without root. Each function is idempotent and quiet on success.
+
+TQ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TQ_TOOLS="$TQ_ROOT/.tools"
+export TQ_ROOT TQ_TOOLS
+
+# Prints an error on stderr and returns non-zero.
+tq_die() {
+    echo "error: $*" >&2
+    return 1
+}
+
+# tq_pip_tool NAME SPEC: pip-installs the PyPI requirement SPEC into
+# $TQ_TOOLS/NAME unless that was already done, then prints the directory.
+tq_pip_tool() {
+    local name=$1 spec=$2
+    local dir="$TQ_TOOLS/$name"
+    local stamp="$dir/.tq-installed"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$spec" ]; then
+        command -v python3 >/dev/null 2>&1 || { tq_die "python3 is needed to install $spec"; return 1; }
+        rm -rf "$dir"
+        mkdir -p "$dir" || { tq_die "cannot create $dir"; return 1; }
+        echo "installing $spec from PyPI into $dir ..." >&2
+        if ! PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+            --target "$dir" "$spec" >&2; then
+            rm -rf "$dir"
+            tq_die "pip could not install $spec (is PyPI reachable?)"
+            return 1
+        fi
+        printf '%s' "$spec" >"$stamp"
+    fi
+    printf '%s\n' "$dir"
+}
+
+# Succeeds when the cmake on PATH exists and is at least 3.20.
+tq_cmake_ok() {
+    local major minor
+    read -r major minor < <(cmake --version 2>/dev/null |
+        sed -n '1s/^cmake version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p') || return 1
+    [ "$major" -gt 3 ] || { [ "$major" -eq 3 ] && [ "$minor" -ge 20 ]; }
+}
+
+# Puts a working cmake (>= 3.20) and ctest on PATH: the system's if good
+# enough, otherwise the PyPI `cmake` package installed into $TQ_TOOLS/cmake.
+tq_need_cmake() {
+    if tq_cmake_ok && command -v ctest >/dev/null 2>&1; then
+        return 0
+    fi
+    local dir
+    dir=$(tq_pip_tool cmake 'cmake>=3.20,<5') || return 1
+    # The wheel's bin/ holds Python wrappers; the real binaries are in cmake/data/bin.
+    local bin="$dir/cmake/data/bin"
+    [ -x "$bin/cmake" ] || { tq_die "no cmake binary in $bin"; return 1; }
+    PATH="$bin:$PATH"
+    export PATH
+    tq_cmake_ok || { tq_die "$bin/cmake does not run or is older than 3.20"; return 1; }
+}
