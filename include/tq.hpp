@@ -1,0 +1,302 @@
+/*
+ * tq.hpp: a header-only C++17 RAII wrapper over the tq C API (tq.h).
+ *
+ * - tq::queue owns a tq_queue of void * items: move-only, freed by its
+ *   destructor (items still queued go to the destroy callback, if set).
+ * - tq::typed_queue<T> moves T * items; tq::owning_queue<T> deletes the
+ *   items it drops (on shutdown(true) and on destruction).
+ * - Timeouts are any std::chrono duration, rounded UP to whole milliseconds
+ *   so that a wait is never shorter than asked; negative means forever.
+ *   tq::nowait and tq::forever name the two extremes; blocking calls wait
+ *   forever by default, as Python's put()/get()/join() do.
+ * - Only construction throws (std::bad_alloc, see tq::queue); every other
+ *   call is noexcept and reports through tq::status. Each method is a
+ *   one-line conversion over the C call of the same name.
+ *
+ * A moved-from queue (or one made with std::nothrow that failed) holds no
+ * handle: every call on it returns status::invalid, queries return 0/false.
+ */
+
+#ifndef TQ_HPP
+#define TQ_HPP
+
+#if __cplusplus < 201703L
+#error "tq.hpp needs C++17 or later"
+#endif
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <ratio>
+#include <utility>
+
+#include "tq.h"
+
+namespace tq {
+
+/// The result of a call; the same values as the C enum tq_status.
+enum class status : int {
+    ok = TQ_OK,                        ///< success
+    full = TQ_FULL,                    ///< put: no room before the timeout
+    empty = TQ_EMPTY,                  ///< get: no item before the timeout
+    shutdown = TQ_SHUTDOWN,            ///< the queue is shut down
+    timeout = TQ_TIMEOUT,              ///< join: tasks unfinished at the timeout
+    invalid = TQ_INVALID,              ///< no queue (moved-from) or bad argument
+    too_many_done = TQ_TOO_MANY_DONE,  ///< task_done more often than items
+    nomem = TQ_NOMEM,                  ///< allocation failed; nothing changed
+    internal = TQ_INTERNAL,            ///< a bug caught at the boundary
+};
+
+/// A static description of `s` (tq_status_str); `s` is one of the enumerators.
+inline const char *to_string(status s) noexcept { return tq_status_str(static_cast<tq_status>(s)); }
+
+/// The order a queue hands out its items in (tq_order).
+enum class order : int {
+    fifo = TQ_FIFO,          ///< first in, first out (Python's Queue)
+    lifo = TQ_LIFO,          ///< last in, first out (LifoQueue)
+    priority = TQ_PRIORITY,  ///< lowest priority first, FIFO among equals
+};
+
+/// A wait limit for a blocking call, made (implicitly) from any
+/// std::chrono duration: zero never blocks, a positive duration is rounded
+/// UP to whole milliseconds, a negative one (or one too long for the C API's
+/// int64 milliseconds, or a floating NaN) waits forever.
+class timeout {
+public:
+    /// Converts `d`; implicit so that `q.get(50ms)` reads naturally.
+    template <class Rep, class Period>
+    constexpr timeout(std::chrono::duration<Rep, Period> d) noexcept : ms_(to_ms(d)) {}
+
+    /// The `timeout_ms` argument passed to the C API.
+    constexpr std::int64_t ms() const noexcept { return ms_; }
+
+private:
+    /// 2^53 ms (about 285,000 years): longer waits are forever. Below it,
+    /// the integer conversion of any standard period cannot overflow.
+    static constexpr long double limit_ms = 9007199254740992.0L;
+
+    template <class Rep, class Period>
+    static constexpr std::int64_t to_ms(std::chrono::duration<Rep, Period> d) noexcept {
+        return d < d.zero() || !(std::chrono::duration<long double, std::milli>(d).count() < limit_ms)
+                   ? TQ_FOREVER
+                   : std::chrono::ceil<std::chrono::milliseconds>(d).count();
+    }
+
+    std::int64_t ms_;
+};
+
+/// Never block (TQ_NOWAIT).
+inline constexpr timeout nowait{std::chrono::milliseconds(TQ_NOWAIT)};
+/// Block without a time limit (TQ_FOREVER).
+inline constexpr timeout forever{std::chrono::milliseconds(TQ_FOREVER)};
+
+/// What a get returns: the status and, when it is status::ok, the item.
+/// Converts to true exactly on success.
+template <class T>
+struct get_result {
+    tq::status status;  ///< ok, empty (timeout), shutdown (drained) or invalid
+    T *value;           ///< the item on success (may be a queued nullptr), else nullptr
+    /// Whether an item was taken.
+    explicit operator bool() const noexcept { return status == tq::status::ok; }
+};
+
+/// What a batch call returns: the status and how many items moved.
+/// Converts to true on status::ok (at least one moved, or none was asked).
+struct batch_result {
+    tq::status status;  ///< ok, or why nothing moved (full/empty/shutdown/...)
+    std::size_t count;  ///< how many items were put or taken
+    /// Whether the call succeeded.
+    explicit operator bool() const noexcept { return status == tq::status::ok; }
+};
+
+/// Options for a tq::queue (tq_options without struct_size, which is filled in).
+struct options {
+    tq::order order = tq::order::fifo;  ///< hand-out order
+    std::size_t maxsize = 0;            ///< the bound; 0 = unbounded
+    tq_destroy_fn destroy = nullptr;    ///< optional: gets each item the queue drops; must not throw
+    void *destroy_ctx = nullptr;        ///< second argument of `destroy`
+};
+
+/// A queue of void * items that owns its tq_queue (move-only).
+///
+/// The throwing constructors throw std::bad_alloc when the library returns
+/// NULL: out of memory, or (options only) an order that is not an
+/// enumerator. The std::nothrow ones leave the queue empty-handed instead:
+/// test it with `if (!q)`.
+class queue {
+public:
+    /// A FIFO queue holding at most `maxsize` items (0 = unbounded).
+    explicit queue(std::size_t maxsize = 0) : q_(checked(tq_new(maxsize))) {}
+    /// A queue configured by `o`.
+    explicit queue(const options &o) : q_(checked(create(o))) {}
+    /// As queue(maxsize), without exceptions.
+    explicit queue(std::nothrow_t, std::size_t maxsize = 0) noexcept : q_(tq_new(maxsize)) {}
+    /// As queue(o), without exceptions.
+    queue(std::nothrow_t, const options &o) noexcept : q_(create(o)) {}
+
+    /// Frees the queue; no other thread may still be using it.
+    ~queue() { tq_free(q_); }
+
+    queue(const queue &) = delete;
+    queue &operator=(const queue &) = delete;
+    /// Takes `other`'s queue; `other` is left without one.
+    queue(queue &&other) noexcept : q_(std::exchange(other.q_, nullptr)) {}
+    /// Frees this queue, then takes `other`'s.
+    queue &operator=(queue &&other) noexcept {
+        if (this != &other) {
+            tq_free(std::exchange(q_, std::exchange(other.q_, nullptr)));
+        }
+        return *this;
+    }
+
+    /// Whether this object holds a queue (false once moved from).
+    explicit operator bool() const noexcept { return q_ != nullptr; }
+    /// The C handle, for tq.h calls; still owned by this object.
+    tq_queue *native_handle() const noexcept { return q_; }
+
+    /// tq_put: ok, full at the timeout, or shutdown. nullptr is a legal item.
+    status put(void *item, timeout t = forever) noexcept { return wrap(tq_put(q_, item, t.ms())); }
+    /// tq_put_priority: lowest first; invalid unless order::priority.
+    status put_priority(void *item, std::int64_t priority, timeout t = forever) noexcept {
+        return wrap(tq_put_priority(q_, item, priority, t.ms()));
+    }
+    /// tq_get: the next item, or empty at the timeout, or shutdown once drained.
+    get_result<void> get(timeout t = forever) noexcept {
+        void *item = nullptr;
+        return {wrap(tq_get(q_, &item, t.ms())), item};
+    }
+    /// tq_put_many: waits for the first of `items[0..n)` to fit, then puts as many as fit.
+    batch_result put_many(void *const *items, std::size_t n, timeout t = forever) noexcept {
+        std::size_t count = 0;
+        return {wrap(tq_put_many(q_, items, n, &count, t.ms())), count};
+    }
+    /// tq_get_many: waits for one item, then takes up to `max` into `out`.
+    batch_result get_many(void **out, std::size_t max, timeout t = forever) noexcept {
+        std::size_t count = 0;
+        return {wrap(tq_get_many(q_, out, max, &count, t.ms())), count};
+    }
+
+    /// tq_task_done: too_many_done (no change) when no task is unfinished.
+    status task_done() noexcept { return wrap(tq_task_done(q_)); }
+    /// tq_task_done_n: `n` tasks at once, all or nothing.
+    status task_done_n(std::size_t n) noexcept { return wrap(tq_task_done_n(q_, n)); }
+    /// tq_join: ok once every task is done, timeout if some remain at the limit.
+    status join(timeout t = forever) noexcept { return wrap(tq_join(q_, t.ms())); }
+    /// tq_shutdown: puts fail, gets drain; `immediate` drops the queued items.
+    status shutdown(bool immediate = false) noexcept { return wrap(tq_shutdown(q_, immediate)); }
+    /// tq_set_maxsize: changes the bound (0 = unbounded).
+    status set_maxsize(std::size_t maxsize) noexcept { return wrap(tq_set_maxsize(q_, maxsize)); }
+
+    /// tq_qsize: how many items are queued.
+    std::size_t qsize() const noexcept { return tq_qsize(q_); }
+    /// tq_empty: whether no item is queued (false without a queue).
+    bool empty() const noexcept { return tq_empty(q_); }
+    /// tq_full: whether a bounded queue is at its bound.
+    bool full() const noexcept { return tq_full(q_); }
+    /// tq_maxsize: the bound, 0 = unbounded.
+    std::size_t maxsize() const noexcept { return tq_maxsize(q_); }
+    /// tq_unfinished: put items not yet marked done.
+    std::size_t unfinished() const noexcept { return tq_unfinished(q_); }
+    /// tq_is_shutdown: whether shutdown() was called.
+    bool is_shutdown() const noexcept { return tq_is_shutdown(q_); }
+
+private:
+    static status wrap(tq_status s) noexcept { return static_cast<status>(s); }
+    static tq_queue *checked(tq_queue *q) { return q != nullptr ? q : throw std::bad_alloc(); }
+    /// tq_new_with over the C form of `o`.
+    static tq_queue *create(const options &o) noexcept {
+        const tq_options c{sizeof(tq_options), static_cast<tq_order>(o.order), o.maxsize, o.destroy, o.destroy_ctx};
+        return tq_new_with(&c);
+    }
+
+    tq_queue *q_;
+};
+
+/// The deleter of an owning_queue: `delete item`.
+template <class T>
+void delete_item(T *item) noexcept {
+    delete item;
+}
+
+/// A queue of T * items over tq::queue. `Destroy`, if given, gets each item
+/// the queue drops (shutdown(true), destruction) and must not throw; a put
+/// that fails leaves the item with the caller. T must not be const.
+template <class T, void (*Destroy)(T *) = nullptr>
+class typed_queue {
+public:
+    /// A queue holding at most `maxsize` items (0 = unbounded); throws
+    /// std::bad_alloc as tq::queue does.
+    explicit typed_queue(std::size_t maxsize = 0, tq::order order = tq::order::fifo)
+        : q_(untyped_options(maxsize, order)) {}
+    /// As above, without exceptions: test with `if (!q)`.
+    explicit typed_queue(std::nothrow_t, std::size_t maxsize = 0, tq::order order = tq::order::fifo) noexcept
+        : q_(std::nothrow, untyped_options(maxsize, order)) {}
+
+    /// Whether this object holds a queue (false once moved from).
+    explicit operator bool() const noexcept { return static_cast<bool>(q_); }
+    /// The C handle, for tq.h calls; still owned by this object.
+    tq_queue *native_handle() const noexcept { return q_.native_handle(); }
+
+    /// As queue::put.
+    status put(T *item, timeout t = forever) noexcept { return q_.put(item, t); }
+    /// As queue::put_priority.
+    status put_priority(T *item, std::int64_t priority, timeout t = forever) noexcept {
+        return q_.put_priority(item, priority, t);
+    }
+    /// As queue::get.
+    get_result<T> get(timeout t = forever) noexcept {
+        get_result<void> r = q_.get(t);
+        return {r.status, static_cast<T *>(r.value)};
+    }
+    /// As queue::put_many (a T * is passed as the void * it converts to,
+    /// which has the same representation on every platform tq supports).
+    batch_result put_many(T *const *items, std::size_t n, timeout t = forever) noexcept {
+        return q_.put_many(reinterpret_cast<void *const *>(items), n, t);
+    }
+    /// As queue::get_many (see put_many).
+    batch_result get_many(T **out, std::size_t max, timeout t = forever) noexcept {
+        return q_.get_many(reinterpret_cast<void **>(out), max, t);
+    }
+
+    /// As queue::task_done.
+    status task_done() noexcept { return q_.task_done(); }
+    /// As queue::task_done_n.
+    status task_done_n(std::size_t n) noexcept { return q_.task_done_n(n); }
+    /// As queue::join.
+    status join(timeout t = forever) noexcept { return q_.join(t); }
+    /// As queue::shutdown; `immediate` passes the queued items to `Destroy`.
+    status shutdown(bool immediate = false) noexcept { return q_.shutdown(immediate); }
+    /// As queue::set_maxsize.
+    status set_maxsize(std::size_t maxsize) noexcept { return q_.set_maxsize(maxsize); }
+
+    /// As queue::qsize.
+    std::size_t qsize() const noexcept { return q_.qsize(); }
+    /// As queue::empty.
+    bool empty() const noexcept { return q_.empty(); }
+    /// As queue::full.
+    bool full() const noexcept { return q_.full(); }
+    /// As queue::maxsize.
+    std::size_t maxsize() const noexcept { return q_.maxsize(); }
+    /// As queue::unfinished.
+    std::size_t unfinished() const noexcept { return q_.unfinished(); }
+    /// As queue::is_shutdown.
+    bool is_shutdown() const noexcept { return q_.is_shutdown(); }
+
+private:
+    /// The C callback: hands a dropped item to `Destroy` as a T *.
+    static void destroy(void *item, void *) noexcept { Destroy(static_cast<T *>(item)); }
+    static options untyped_options(std::size_t maxsize, tq::order order) noexcept {
+        return {order, maxsize, Destroy != nullptr ? &destroy : nullptr, nullptr};
+    }
+
+    queue q_;
+};
+
+/// A typed_queue that owns its items: those it drops are deleted.
+template <class T>
+using owning_queue = typed_queue<T, &delete_item<T>>;
+
+}  // namespace tq
+
+#endif /* TQ_HPP */
