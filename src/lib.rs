@@ -44,3 +44,8 @@ pub use error::{GetError, JoinTimeout, PutError, TooManyDone};
 pub use queue::{DEFAULT_PRIORITY, Queue};
 pub use store::Order;
 pub use timeout::Timeout;
+
+/// The README's Rust examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,64 @@
+//! A bounded queue allocates nothing per item once created: puts, gets and
+//! batch calls reuse the storage reserved up front. Counted with a global
+//! allocator that records every allocation made by this test binary.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tq::{Order, Queue, Timeout};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator, only counting calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A bounded queue reserves its storage (up to 1024 items) at creation.
+/// Fills and drains a bounded queue of each order many times over, one item
+/// and one batch at a time, and asserts that no allocation happened.
+#[test]
+fn a_bounded_queue_allocates_nothing_per_item() {
+    for order in [Order::Fifo, Order::Lifo, Order::Priority] {
+        let q = Queue::with_order(order, 64);
+        let mut batch = Vec::with_capacity(64);
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        for round in 0..100u64 {
+            for i in 0..64 {
+                q.put(round * 64 + i, Timeout::NoWait).unwrap();
+            }
+            assert_eq!(q.put(0, Timeout::NoWait).map_err(|e| e.into_inner()), Err(0), "{order:?}: the bound holds");
+            for _ in 0..32 {
+                q.get(Timeout::NoWait).unwrap();
+            }
+            batch.clear();
+            assert_eq!(q.get_many(&mut batch, 64, Timeout::NoWait), Ok(32));
+            assert_eq!(q.put_many(batch.drain(..), Timeout::NoWait), Ok(32));
+            assert_eq!(q.get_many(&mut batch, 64, Timeout::NoWait), Ok(32));
+            q.task_done_n(96).unwrap();
+        }
+        let after = ALLOCATIONS.load(Ordering::Relaxed);
+        assert_eq!(after - before, 0, "{order:?}: allocations during 6400 puts and gets");
+        assert_eq!(q.unfinished(), 0);
+    }
+}
