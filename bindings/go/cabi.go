@@ -1,0 +1,219 @@
+package tq
+
+/*
+#include <stdint.h>
+#include "tq.h"
+
+// Exported from Go (handles.go).
+extern void tqGoDropHandle(uintptr_t h);
+
+// The queue's destroy callback: releases the handle of an item it drops.
+static void tq_go_destroy(void *item, void *ctx) {
+	(void)ctx;
+	tqGoDropHandle((uintptr_t)item);
+}
+
+// A queue whose dropped items go back to Go; NULL on a bad order or no memory.
+static tq_queue *tq_go_new(int order, size_t maxsize) {
+	tq_options o = {sizeof(tq_options), (tq_order)order, maxsize, tq_go_destroy, NULL};
+	return tq_new_with(&o);
+}
+
+// The item calls, with handles as integers so that Go never holds a fake pointer.
+
+static enum tq_status tq_go_put(tq_queue *q, uintptr_t h, int64_t priority, int prioritized, int64_t timeout_ms) {
+	return prioritized ? tq_put_priority(q, (void *)h, priority, timeout_ms)
+	                   : tq_put(q, (void *)h, timeout_ms);
+}
+
+static enum tq_status tq_go_get(tq_queue *q, uintptr_t *h, int64_t timeout_ms) {
+	void *item = NULL;
+	enum tq_status s = tq_get(q, &item, timeout_ms);
+	*h = (uintptr_t)item;
+	return s;
+}
+
+static enum tq_status tq_go_put_many(tq_queue *q, uintptr_t *hs, size_t n, size_t *n_put, int64_t timeout_ms) {
+	return tq_put_many(q, (void *const *)hs, n, n_put, timeout_ms);
+}
+
+static enum tq_status tq_go_get_many(tq_queue *q, uintptr_t *hs, size_t max, size_t *n_got, int64_t timeout_ms) {
+	return tq_get_many(q, (void **)hs, max, n_got, timeout_ms);
+}
+*/
+import "C"
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// core owns one C queue; every call into libtq goes through it. Calls hold
+// mu shared while they run, close holds it exclusively to free the queue, so
+// no call ever sees the queue freed under it.
+type core struct {
+	mu      sync.RWMutex
+	p       *C.tq_queue // nil once closed
+	closing atomic.Bool // set when close begins
+}
+
+// open creates the C queue; maxsize <= 0 means unbounded.
+func (c *core) open(order Order, maxsize int) error {
+	c.p = C.tq_go_new(C.int(order), csize(maxsize))
+	if c.p == nil {
+		return ErrNoMem
+	}
+	return nil
+}
+
+// csize converts a Go count to size_t, negatives becoming 0.
+func csize(n int) C.size_t {
+	if n < 0 {
+		return 0
+	}
+	return C.size_t(n)
+}
+
+// do runs f on the live queue and reports whether it could (false once closed).
+func (c *core) do(f func(p *C.tq_queue)) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.p == nil {
+		return false
+	}
+	f(c.p)
+	return true
+}
+
+// call runs a status-returning f on the live queue; ErrShutDown once closed.
+func (c *core) call(f func(p *C.tq_queue) C.enum_tq_status) error {
+	var s C.enum_tq_status
+	if !c.do(func(p *C.tq_queue) { s = f(p) }) {
+		return ErrShutDown
+	}
+	return errOf(s)
+}
+
+// put queues the handle h, with a priority when prioritized.
+func (c *core) put(h uintptr, priority int64, prioritized bool, ms int64) error {
+	flag := C.int(0)
+	if prioritized {
+		flag = 1
+	}
+	return c.call(func(p *C.tq_queue) C.enum_tq_status {
+		return C.tq_go_put(p, C.uintptr_t(h), C.int64_t(priority), flag, C.int64_t(ms))
+	})
+}
+
+// get takes the next handle.
+func (c *core) get(ms int64) (uintptr, error) {
+	var h C.uintptr_t
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_go_get(p, &h, C.int64_t(ms)) })
+	return uintptr(h), err
+}
+
+// putMany queues a prefix of hs and returns its length.
+func (c *core) putMany(hs []uintptr, ms int64) (int, error) {
+	var n C.size_t
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status {
+		return C.tq_go_put_many(p, handlePtr(hs), C.size_t(len(hs)), &n, C.int64_t(ms))
+	})
+	return int(n), err
+}
+
+// getMany fills a prefix of hs with handles and returns its length.
+func (c *core) getMany(hs []uintptr, ms int64) (int, error) {
+	var n C.size_t
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status {
+		return C.tq_go_get_many(p, handlePtr(hs), C.size_t(len(hs)), &n, C.int64_t(ms))
+	})
+	return int(n), err
+}
+
+// handlePtr is hs as a C array (never NULL: hs is never a nil slice here).
+func handlePtr(hs []uintptr) *C.uintptr_t {
+	return (*C.uintptr_t)(unsafe.Pointer(unsafe.SliceData(hs)))
+}
+
+// taskDone marks n tasks done, all or nothing.
+func (c *core) taskDone(n int) error {
+	return c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_task_done_n(p, csize(n)) })
+}
+
+// join waits until every task is done; ErrShutDown when the queue is closed meanwhile.
+func (c *core) join(ms int64) error {
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_join(p, C.int64_t(ms)) })
+	if c.closing.Load() {
+		return ErrShutDown
+	}
+	return err
+}
+
+// shutdown shuts the queue down; a no-op once closed.
+func (c *core) shutdown(immediate bool) {
+	c.do(func(p *C.tq_queue) { C.tq_shutdown(p, C.bool(immediate)) })
+}
+
+// setMaxsize changes the bound; maxsize <= 0 means unbounded.
+func (c *core) setMaxsize(maxsize int) error {
+	return c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_set_maxsize(p, csize(maxsize)) })
+}
+
+// count returns f's answer, 0 once closed.
+func (c *core) count(f func(p *C.tq_queue) C.size_t) int {
+	var n C.size_t
+	c.do(func(p *C.tq_queue) { n = f(p) })
+	return int(n)
+}
+
+// qsize, maxsize and unfinished return the C queries' answers (0 once closed).
+func (c *core) qsize() int {
+	return c.count(func(p *C.tq_queue) C.size_t { return C.tq_qsize(p) })
+}
+
+func (c *core) maxsize() int {
+	return c.count(func(p *C.tq_queue) C.size_t { return C.tq_maxsize(p) })
+}
+
+func (c *core) unfinished() int {
+	return c.count(func(p *C.tq_queue) C.size_t { return C.tq_unfinished(p) })
+}
+
+// full reports whether the queue is at its bound (false once closed).
+func (c *core) full() bool {
+	var b C.bool
+	c.do(func(p *C.tq_queue) { b = C.tq_full(p) })
+	return bool(b)
+}
+
+// isShutdown reports whether the queue was shut down or closed.
+func (c *core) isShutdown() bool {
+	b := C.bool(true)
+	c.do(func(p *C.tq_queue) { b = C.tq_is_shutdown(p) })
+	return bool(b)
+}
+
+// close shuts the queue down immediately (releasing the handles of what it
+// held), marks every unfinished task done so that Join waiters wake, waits
+// for calls in flight to return and frees the queue. Later calls do nothing.
+func (c *core) close() {
+	if c.closing.Swap(true) {
+		return
+	}
+	c.do(func(p *C.tq_queue) {
+		C.tq_shutdown(p, true)
+		// Nothing can be put any more, so the count only falls: retry until it is 0.
+		for {
+			n := C.tq_unfinished(p)
+			if n == 0 || C.tq_task_done_n(p, n) == C.TQ_OK {
+				break
+			}
+		}
+	})
+	c.mu.Lock()
+	p := c.p
+	c.p = nil
+	c.mu.Unlock()
+	C.tq_free(p)
+}

@@ -1,0 +1,44 @@
+// Package tq is the Go binding of tq, a thread-safe blocking queue with the
+// semantics of Python's queue.Queue (bounded or unbounded, blocking Put and
+// Get with timeouts, TaskDone/Join, Shutdown), implemented in Rust behind a C
+// ABI and called here through cgo.
+//
+// # Building
+//
+// The package links against libtq. Build the library at the repository root
+// with `cargo build --release`, then point cgo at the header and the library:
+//
+//	CGO_CFLAGS=-I<repo>/include
+//	CGO_LDFLAGS="<repo>/target/release/libtq.a -lpthread -ldl -lm"
+//
+// (or just `-ltq` for an installed libtq.so: the one in target/release has
+// the SONAME libtq.so.0 but no such link beside it).
+// scripts/test-go.sh does all of this and runs the tests.
+//
+// # Items and timeouts
+//
+// A Queue[T] holds Go values of type T. Each value crosses into C as a
+// runtime/cgo.Handle, so any value, pointers included, can be queued; the
+// handle is released when the value is taken out, discarded by an immediate
+// Shutdown, or left in the queue at Close.
+//
+// Every blocking call takes a time.Duration: NoWait (0) never blocks, a
+// positive duration waits at most that long (rounded up to whole
+// milliseconds), Forever (any negative duration) waits without limit.
+// Failures are the sentinel errors ErrFull, ErrEmpty, ErrShutDown and so on,
+// to be tested with errors.Is.
+//
+// # Blocking and contexts
+//
+// A goroutine blocked in Put, Get or Join sits in C and holds an OS thread
+// until it returns. For waits that must end when a context does, use PutCtx,
+// GetCtx and JoinCtx: they wait in short timed slices and check the context
+// between them. Shutdown wakes every blocked goroutine at once.
+//
+// # Race detector
+//
+// The race detector treats every cgo call as a synchronisation point, so
+// what the C library orders is ordered for it too: a value written before
+// Put is safely read after Get, results written before TaskDone are safely
+// read after the Join it releases.
+package tq

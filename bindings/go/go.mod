@@ -1,0 +1,3 @@
+module github.com/tq-project/tq/bindings/go
+
+go 1.22
