@@ -24,30 +24,12 @@ pub unsafe extern "C" fn tq_put_many(
     n_put: *mut usize,
     timeout_ms: i64,
 ) -> tq_status {
-    if n_put.is_null() {
-        return tq_status::TQ_INVALID;
-    }
-    // SAFETY: checked non-NULL; the caller promised it is writable.
-    unsafe { n_put.write(0) };
-    if items.is_null() {
-        return tq_status::TQ_INVALID;
-    }
     // SAFETY: forwarded from the caller.
     unsafe {
-        with_queue(q, |q| {
+        batch(q, items.is_null(), n_put, |q| {
             // SAFETY: the caller promised `n` readable pointers at `items`.
             let items = slice::from_raw_parts(items, n);
-            match q
-                .queue
-                .put_many(items.iter().map(|&p| Item(p)), Timeout::from_millis(timeout_ms))
-            {
-                Ok(count) => {
-                    // SAFETY: as above.
-                    n_put.write(count);
-                    tq_status::TQ_OK
-                }
-                Err(e) => e.into(),
-            }
+            q.queue.put_many(items.iter().map(|&p| Item(p)), Timeout::from_millis(timeout_ms))
         })
     }
 }
@@ -69,27 +51,43 @@ pub unsafe extern "C" fn tq_get_many(
     n_got: *mut usize,
     timeout_ms: i64,
 ) -> tq_status {
-    if n_got.is_null() {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        batch(q, items_out.is_null(), n_got, |q| {
+            // SAFETY: the caller promised room for `max` pointers at `items_out`.
+            let mut out = Slots(slice::from_raw_parts_mut(items_out, max).iter_mut());
+            q.queue.get_many(&mut out, max, Timeout::from_millis(timeout_ms))
+        })
+    }
+}
+
+/// What both batch calls share: a NULL `count` or array is `TQ_INVALID`;
+/// otherwise `*count` is 0 unless `f` moves items, then how many it moved.
+///
+/// # Safety
+/// `q` is NULL or a live queue; `count` is NULL or writable.
+unsafe fn batch<E: Into<tq_status>>(
+    q: *const tq_queue,
+    array_is_null: bool,
+    count: *mut usize,
+    f: impl FnOnce(&tq_queue) -> Result<usize, E>,
+) -> tq_status {
+    if count.is_null() {
         return tq_status::TQ_INVALID;
     }
     // SAFETY: checked non-NULL; the caller promised it is writable.
-    unsafe { n_got.write(0) };
-    if items_out.is_null() {
+    unsafe { count.write(0) };
+    if array_is_null {
         return tq_status::TQ_INVALID;
     }
     // SAFETY: forwarded from the caller.
     unsafe {
-        with_queue(q, |q| {
-            // SAFETY: the caller promised room for `max` pointers at `items_out`.
-            let mut out = Slots(slice::from_raw_parts_mut(items_out, max).iter_mut());
-            match q.queue.get_many(&mut out, max, Timeout::from_millis(timeout_ms)) {
-                Ok(count) => {
-                    // SAFETY: as above.
-                    n_got.write(count);
-                    tq_status::TQ_OK
-                }
-                Err(e) => e.into(),
+        with_queue(q, |q| match f(q) {
+            Ok(moved) => {
+                count.write(moved);
+                tq_status::TQ_OK
             }
+            Err(e) => e.into(),
         })
     }
 }
