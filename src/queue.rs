@@ -110,6 +110,8 @@ impl<T> Queue<T> {
 
     fn put_at(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         let mut s = self.state.lock();
+        #[cfg(feature = "fault-injection")]
+        fault::panic_if_armed();
         wait_while(&mut s, &self.not_full, timeout, |s| !s.shutdown && s.is_full());
         if s.shutdown {
             return Err(PutError::ShutDown(item));
@@ -151,26 +153,20 @@ impl<T> Queue<T> {
         if s.shutdown {
             return Err(PutError::ShutDown(()));
         }
+        // Each item is counted and announced as it goes in, so that a panic
+        // in the caller's iterator leaves the queue consistent.
         let mut n = 0;
         while !s.is_full() && items.len() > 0 && s.store.reserve_one().is_ok() {
             let item = items.next().expect("an ExactSizeIterator with len() > 0 yields");
             s.store.push(item, DEFAULT_PRIORITY);
+            s.unfinished += 1;
             n += 1;
+            self.not_empty.notify_one();
         }
-        s.unfinished += n;
-        let full = s.is_full();
-        drop(s);
         match n {
-            0 if full => Err(PutError::Full(())),
+            0 if s.is_full() => Err(PutError::Full(())),
             0 => Err(PutError::NoMemory(())),
-            1 => {
-                self.not_empty.notify_one();
-                Ok(1)
-            }
-            n => {
-                self.not_empty.notify_all();
-                Ok(n)
-            }
+            n => Ok(n),
         }
     }
 
@@ -215,13 +211,12 @@ impl<T> Queue<T> {
                 GetError::Empty
             });
         }
-        out.extend(std::iter::from_fn(|| s.store.pop()).take(n));
-        drop(s);
-        if n == 1 {
-            self.not_full.notify_one();
-        } else {
-            self.not_full.notify_all();
-        }
+        // One putter is woken per item taken, as each one leaves the store.
+        out.extend(
+            std::iter::from_fn(|| s.store.pop())
+                .take(n)
+                .inspect(|_| self.not_full.notify_one()),
+        );
         Ok(n)
     }
 
@@ -322,6 +317,35 @@ impl<T> Queue<T> {
     /// Consumes the queue and returns the items still in it, in queue order.
     pub fn into_items(self) -> Vec<T> {
         self.state.into_inner().store.take_all()
+    }
+}
+
+/// Test-only fault injection (cargo feature `fault-injection`, used by
+/// `tests/boundary.rs`): makes the core panic where a bug would, to check
+/// that the C ABI turns the panic into `TQ_INTERNAL`.
+#[cfg(feature = "fault-injection")]
+mod fault {
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Set by `Queue::panic_on_next_put`, cleared by the put that panics.
+        static ARMED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Panics (with the queue locked) if this thread armed the fault.
+    pub(super) fn panic_if_armed() {
+        if ARMED.replace(false) {
+            panic!("fault injection: put panicked with the queue locked");
+        }
+    }
+
+    impl<T> super::Queue<T> {
+        /// Test-only: the next `put`/`put_priority` on this thread, on any
+        /// queue, panics once while holding the queue's lock (the item is
+        /// dropped, the queue unchanged).
+        pub fn panic_on_next_put() {
+            ARMED.set(true);
+        }
     }
 }
 

@@ -47,7 +47,11 @@ fn a_bounded_queue_allocates_nothing_per_item() {
             for i in 0..64 {
                 q.put(round * 64 + i, Timeout::NoWait).unwrap();
             }
-            assert_eq!(q.put(0, Timeout::NoWait).map_err(|e| e.into_inner()), Err(0), "{order:?}: the bound holds");
+            assert_eq!(
+                q.put(0, Timeout::NoWait).map_err(|e| e.into_inner()),
+                Err(0),
+                "{order:?}: the bound holds"
+            );
             for _ in 0..32 {
                 q.get(Timeout::NoWait).unwrap();
             }
