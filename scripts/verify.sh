@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The deep checks of tq's concurrency and memory safety, beyond `cargo test`:
+#
+#   loom      tests/loom.rs: every interleaving of the queue's synchronisation
+#             (exhaustive; with --fast at most 3 preemptions per run)
+#   boundary  tests/boundary.rs: a panic in the core is TQ_INTERNAL in C
+#   miri      the lib's unit tests and the integration tests listed in
+#             MIRI_TESTS under miri (UB, leaks, data races in Rust)
+#   tsan      C tests + stress under ThreadSanitizer    (scripts/sanitize.sh)
+#   asan      C tests + stress under AddressSanitizer   (scripts/sanitize.sh)
+#   valgrind  C tests + stress under valgrind memcheck  (scripts/sanitize.sh)
+#   stress    the long C stress: >= 10^8 items (TQ_LONG_ITEMS to change)
+#
+#   scripts/verify.sh [--fast] [stage...]        (default: every stage)
+#
+# scripts/verify-fast.sh is `verify.sh --fast loom boundary tsan`, the part
+# the normal test command runs; the short stress runs in ctest (test_stress).
+# Needs the nightly toolchain for miri and the sanitizers; the components
+# (miri, rust-src) are added with rustup when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Integration tests that miri runs, and why the others are left out:
+#   loom      compiles to nothing without --cfg loom (its own stage)
+#   boundary  needs the fault-injection feature; panics are its own stage
+#   model     proptest: hundreds of random cases (and its failure files) under miri
+# (about 6 minutes in all: queue takes ~4, alloc ~2).
+MIRI_TESTS=(ffi queue orders_batch alloc)
+LONG_ITEMS=${TQ_LONG_ITEMS:-100000000}
+
+fast=0
+if [ "${1:-}" = "--fast" ]; then
+    fast=1
+    shift
+fi
+
+nightly_component() {
+    rustup component list --toolchain nightly --installed 2>/dev/null | grep -q "^$1" ||
+        rustup component add "$1" --toolchain nightly
+}
+
+stage_loom() {
+    if [ $fast = 1 ]; then export LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}; fi
+    echo "LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-unbounded}"
+    RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --quiet --locked --release --test loom
+}
+
+stage_boundary() {
+    cargo test --quiet --locked --features fault-injection --test boundary
+}
+
+stage_miri() {
+    nightly_component miri
+    nightly_component rust-src
+    local tests=()
+    for t in "${MIRI_TESTS[@]}"; do tests+=(--test "$t"); done
+    CARGO_TARGET_DIR=target/miri cargo +nightly miri test --quiet --locked --lib "${tests[@]}"
+}
+
+stage_tsan() { scripts/sanitize.sh thread; }
+stage_asan() { scripts/sanitize.sh address; }
+stage_valgrind() { scripts/sanitize.sh valgrind; }
+
+stage_stress() {
+    local out=target/stress-long
+    cargo build --quiet --locked --release --lib
+    mkdir -p "$out"
+    gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude c-tests/stress.c target/release/libtq.a \
+        -lgcc_s -lutil -lrt -lpthread -lm -ldl -o "$out/stress"
+    local runs=(
+        "-p 4 -c 4 -q 1024 -n $LONG_ITEMS"
+        "-p 16 -c 16 -q 1 -n $((LONG_ITEMS / 20)) -s immediate"
+        "-p 8 -c 2 -q 0 -n $((LONG_ITEMS / 10)) -s drain -o priority"
+        "-p 2 -c 8 -q 2 -n $((LONG_ITEMS / 20)) -o lifo"
+    )
+    for cfg in "${runs[@]}"; do
+        # shellcheck disable=SC2086 # the configuration is a list of arguments
+        "$out/stress" $cfg -w 7200
+    done
+}
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(loom boundary miri tsan asan valgrind stress)
+failed=()
+for stage in "${stages[@]}"; do
+    declare -F "stage_$stage" >/dev/null || { echo "unknown stage: $stage" >&2; exit 64; }
+    printf '\n--- verify %s\n' "$stage"
+    start=$SECONDS
+    if ("stage_$stage"); then
+        printf -- '--- verify %s passed (%ds)\n' "$stage" $((SECONDS - start))
+    else
+        printf -- '--- verify %s FAILED (%ds)\n' "$stage" $((SECONDS - start))
+        failed+=("$stage")
+    fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "verify: FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "verify: all passed (${stages[*]})"

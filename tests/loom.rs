@@ -1,0 +1,304 @@
+//! Model checks of the queue's synchronisation with loom.
+//!
+//! Under `--cfg loom`, `src/sync.rs` maps the queue's mutex and condition
+//! variables onto loom's, so these models explore the interleavings of the
+//! real `Queue` code (up to `LOOM_MAX_PREEMPTIONS` preemptions per run).
+//! Each model asserts that no item is lost or duplicated, and relies on loom
+//! for the rest: a lost wake-up leaves a thread blocked with nobody left to
+//! wake it, which loom reports as a deadlock and fails the test.
+//!
+//! loom has no clock, so a timed wait is modelled as an untimed one (see
+//! `Condvar::wait_until` in `src/sync.rs`): the models use `Timeout::Forever`
+//! and `Timeout::NoWait`; real timeouts are covered by the ordinary tests and
+//! the C stress test.
+//!
+//! Run with:
+//! `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom LOOM_MAX_PREEMPTIONS=2 cargo test --release --test loom`
+
+#![cfg(loom)]
+
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::thread::{self, JoinHandle};
+use tq::{GetError, PutError, Queue, Timeout};
+
+const FOREVER: Timeout = Timeout::Forever;
+
+/// Runs `f` on another model thread with its own handle on `q`.
+fn spawn<R: Send + 'static>(q: &Arc<Queue<u32>>, f: impl FnOnce(&Queue<u32>) -> R + Send + 'static) -> JoinHandle<R> {
+    let q = Arc::clone(q);
+    thread::spawn(move || f(&q))
+}
+
+/// A queue of `maxsize` already holding `items`.
+fn queue_with(maxsize: usize, items: &[u32]) -> Arc<Queue<u32>> {
+    let q = Queue::new(maxsize);
+    for &n in items {
+        q.put(n, Timeout::NoWait).unwrap();
+    }
+    Arc::new(q)
+}
+
+/// Gets until the queue reports it is shut down and drained.
+fn drain(q: &Queue<u32>) -> Vec<u32> {
+    std::iter::from_fn(|| q.get(FOREVER).ok()).collect()
+}
+
+fn sorted(mut v: Vec<u32>) -> Vec<u32> {
+    v.sort_unstable();
+    v
+}
+
+#[test]
+fn handoff_through_capacity_one_keeps_every_item_in_order() {
+    loom::model(|| {
+        let q = queue_with(1, &[]);
+        let producer = spawn(&q, |q| {
+            for n in 1..=2 {
+                q.put(n, FOREVER).unwrap();
+            }
+        });
+        let got = [q.get(FOREVER).unwrap(), q.get(FOREVER).unwrap()];
+        producer.join().unwrap();
+        assert_eq!(got, [1, 2]);
+        assert_eq!(q.unfinished(), 2);
+        assert!(q.is_empty());
+    });
+}
+
+#[test]
+fn each_put_wakes_a_blocked_getter() {
+    loom::model(|| {
+        let q = queue_with(0, &[]);
+        let getters = [spawn(&q, |q| q.get(FOREVER)), spawn(&q, |q| q.get(FOREVER))];
+        q.put(1, FOREVER).unwrap();
+        q.put(2, FOREVER).unwrap();
+        let got = getters.map(|g| g.join().unwrap().unwrap());
+        assert_eq!(sorted(got.to_vec()), [1, 2]);
+    });
+}
+
+#[test]
+fn each_get_wakes_a_blocked_putter() {
+    loom::model(|| {
+        let q = queue_with(1, &[1]);
+        let putters = [spawn(&q, |q| q.put(2, FOREVER)), spawn(&q, |q| q.put(3, FOREVER))];
+        let got: Vec<u32> = (0..3).map(|_| q.get(FOREVER).unwrap()).collect();
+        for p in putters {
+            p.join().unwrap().unwrap();
+        }
+        assert_eq!(got[0], 1);
+        assert_eq!(sorted(got), [1, 2, 3]);
+    });
+}
+
+#[test]
+fn put_many_wakes_every_getter_it_feeds() {
+    loom::model(|| {
+        let q = queue_with(0, &[]);
+        let getters = [spawn(&q, |q| q.get(FOREVER)), spawn(&q, |q| q.get(FOREVER))];
+        assert_eq!(q.put_many([1, 2], FOREVER).unwrap(), 2);
+        let got = getters.map(|g| g.join().unwrap().unwrap());
+        assert_eq!(sorted(got.to_vec()), [1, 2]);
+    });
+}
+
+#[test]
+fn get_many_wakes_every_putter_it_makes_room_for() {
+    loom::model(|| {
+        let q = queue_with(2, &[1, 2]);
+        let putters = [spawn(&q, |q| q.put(3, FOREVER)), spawn(&q, |q| q.put(4, FOREVER))];
+        let mut got = Vec::new();
+        assert_eq!(q.get_many(&mut got, 2, FOREVER), Ok(2));
+        for p in putters {
+            p.join().unwrap().unwrap();
+        }
+        got.extend(drain_nowait(&q));
+        assert_eq!(got[..2], [1, 2]);
+        assert_eq!(sorted(got), [1, 2, 3, 4]);
+    });
+}
+
+#[test]
+fn growing_maxsize_wakes_every_putter_that_now_fits() {
+    loom::model(|| {
+        let q = queue_with(1, &[1]);
+        let putters = [spawn(&q, |q| q.put(2, FOREVER)), spawn(&q, |q| q.put(3, FOREVER))];
+        q.set_maxsize(3);
+        for p in putters {
+            p.join().unwrap().unwrap();
+        }
+        q.shutdown(false);
+        assert_eq!(drain(&q)[0], 1);
+        assert_eq!(q.unfinished(), 3);
+    });
+}
+
+#[test]
+fn nowait_calls_never_block_and_never_lose_items() {
+    loom::model(|| {
+        let q = queue_with(1, &[]);
+        let producer = spawn(&q, |q| {
+            (1..=2)
+                .filter(|&n| match q.put_nowait(n) {
+                    Ok(()) => true,
+                    Err(PutError::Full(m)) => {
+                        assert_eq!(m, n, "a rejected put hands its own item back");
+                        false
+                    }
+                    Err(e) => panic!("unexpected {e:?}"),
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut got: Vec<u32> = (0..2).filter_map(|_| q.get_nowait().ok()).collect();
+        let put = producer.join().unwrap();
+        got.extend(drain_nowait(&q));
+        assert_eq!(got, put, "every item put is got exactly once, in order");
+    });
+}
+
+/// Gets without blocking until the queue is empty.
+fn drain_nowait(q: &Queue<u32>) -> Vec<u32> {
+    std::iter::from_fn(|| match q.get_nowait() {
+        Ok(n) => Some(n),
+        Err(GetError::Empty) => None,
+        Err(e) => panic!("unexpected {e:?}"),
+    })
+    .collect()
+}
+
+#[test]
+fn join_returns_to_every_joiner_only_after_every_task_is_done() {
+    loom::model(|| {
+        let q = queue_with(0, &[1, 2]);
+        let processed = Arc::new(AtomicUsize::new(0));
+        let consumer = {
+            let processed = Arc::clone(&processed);
+            spawn(&q, move |q| {
+                for _ in 0..2 {
+                    q.get(FOREVER).unwrap();
+                    processed.fetch_add(1, Ordering::Relaxed);
+                    q.task_done().unwrap();
+                }
+            })
+        };
+        let joiner = {
+            let processed = Arc::clone(&processed);
+            spawn(&q, move |q| {
+                q.join(FOREVER).unwrap();
+                processed.load(Ordering::Relaxed)
+            })
+        };
+        q.join(FOREVER).unwrap();
+        assert_eq!(processed.load(Ordering::Relaxed), 2);
+        assert_eq!(joiner.join().unwrap(), 2);
+        consumer.join().unwrap();
+        assert_eq!(q.task_done(), Err(tq::TooManyDone));
+    });
+}
+
+#[test]
+fn shutdown_wakes_every_blocked_getter() {
+    loom::model(|| {
+        let q = queue_with(0, &[]);
+        let getters = [spawn(&q, |q| q.get(FOREVER)), spawn(&q, |q| q.get(FOREVER))];
+        q.shutdown(false);
+        for g in getters {
+            assert_eq!(g.join().unwrap(), Err(GetError::ShutDown));
+        }
+    });
+}
+
+#[test]
+fn getters_racing_shutdown_drain_each_item_exactly_once() {
+    loom::model(|| {
+        let q = queue_with(0, &[]);
+        let getters = [spawn(&q, drain), spawn(&q, drain)];
+        q.put(1, FOREVER).unwrap();
+        q.shutdown(false);
+        let got: Vec<u32> = getters.into_iter().flat_map(|g| g.join().unwrap()).collect();
+        assert_eq!(got, [1]);
+    });
+}
+
+#[test]
+fn shutdown_wakes_every_blocked_putter_and_keeps_every_item() {
+    loom::model(|| {
+        let q = queue_with(1, &[1]);
+        let put = |n| move |q: &Queue<u32>| q.put(n, FOREVER).map(|()| n).map_err(|e| e.into_inner());
+        let putters = [spawn(&q, put(2)), spawn(&q, put(3))];
+        assert_eq!(q.get(FOREVER), Ok(1));
+        q.shutdown(false);
+        let queued = drain(&q);
+        let (mut accepted, mut refused) = (Vec::new(), Vec::new());
+        for p in putters {
+            match p.join().unwrap() {
+                Ok(n) => accepted.push(n),
+                Err(n) => refused.push(n),
+            }
+        }
+        assert!(accepted.len() <= 1, "room for one more item only");
+        assert_eq!(sorted(queued), sorted(accepted.clone()), "accepted items stay queued");
+        assert_eq!(
+            sorted([accepted, refused].concat()),
+            [2, 3],
+            "refused items are handed back"
+        );
+    });
+}
+
+#[test]
+fn joiners_return_after_a_graceful_shutdown_once_the_drained_items_are_done() {
+    loom::model(|| {
+        let q = queue_with(0, &[1]);
+        let joiner = spawn(&q, |q| q.join(FOREVER));
+        let consumer = spawn(&q, |q| {
+            let got = drain(q);
+            q.task_done_n(got.len()).unwrap();
+            got
+        });
+        q.shutdown(false);
+        assert_eq!(joiner.join().unwrap(), Ok(()));
+        assert_eq!(consumer.join().unwrap(), [1]);
+    });
+}
+
+#[test]
+fn immediate_shutdown_releases_joiners_and_discards_each_item_once() {
+    loom::model(|| {
+        let q = queue_with(0, &[1, 2]);
+        let joiner = spawn(&q, |q| q.join(FOREVER));
+        let getter = spawn(&q, |q| {
+            let got = q.get(FOREVER).ok();
+            if got.is_some() {
+                q.task_done().unwrap();
+            }
+            got
+        });
+        let discarded = q.shutdown(true);
+        assert_eq!(joiner.join().unwrap(), Ok(()));
+        let got = getter.join().unwrap();
+        assert_eq!(sorted([discarded, got.into_iter().collect()].concat()), [1, 2]);
+        assert_eq!(q.unfinished(), 0);
+    });
+}
+
+#[test]
+fn shutdown_racing_producer_and_consumer_loses_nothing() {
+    loom::model(|| {
+        let q = queue_with(1, &[]);
+        let producer = spawn(&q, |q| {
+            (1..=2).take_while(|&n| q.put(n, FOREVER).is_ok()).count() as u32
+        });
+        let consumer = spawn(&q, |q| {
+            let got = drain(q);
+            q.task_done_n(got.len()).unwrap();
+            got
+        });
+        let discarded = q.shutdown(true);
+        let put = producer.join().unwrap();
+        let got = consumer.join().unwrap();
+        assert_eq!(sorted([got, discarded].concat()), (1..=put).collect::<Vec<_>>());
+        assert_eq!(q.join(Timeout::NoWait), Ok(()));
+    });
+}
