@@ -1,0 +1,113 @@
+//! Criterion benches: `tq::Queue` against crossbeam-channel, flume and
+//! std::sync::mpsc, in the scenarios of the C bench (benches/c): SPSC
+//! unbounded, bounded 1024 and bounded 1 (hand-off), MPMC 2x2 and 4x4
+//! bounded 1024, ping-pong over two queues, and task_done/join (tq only).
+//!
+//! Each criterion iteration is one whole run of a scenario (threads, items
+//! 1..=n, checksums) with the same item counts as the C bench, since short
+//! runs are slower (the threads' start-up weighs more); its throughput is in
+//! items (round trips for ping-pong). `scripts/bench.sh` runs this and turns
+//! criterion's medians into docs/perf/results.md. `TQ_BENCH_QUICK=1` makes a
+//! fast smoke run, and so does `cargo test`, which runs every benchmark once.
+
+#[path = "queues/peers.rs"]
+mod peers;
+#[path = "queues/scenarios.rs"]
+mod scenarios;
+
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+
+use peers::{Crossbeam, Flume, Peer, StdMpsc, Tq};
+
+/// A smoke run: TQ_BENCH_QUICK=1, or not run by `cargo bench` (which passes `--bench`).
+fn quick() -> bool {
+    std::env::var_os("TQ_BENCH_QUICK").is_some_and(|v| v == "1") || !std::env::args().any(|a| a == "--bench")
+}
+
+/// Items per run: `full`, or a twentieth of it in a smoke run (as `tq_bench --quick`).
+fn items(full: u64) -> u64 {
+    if quick() { full / 20 } else { full }
+}
+
+/// A group for one scenario whose every run moves `n` items.
+fn group<'a>(c: &'a mut Criterion, name: &str, n: u64) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Elements(n));
+    // One run takes milliseconds: sample every iteration count alike.
+    g.sampling_mode(SamplingMode::Flat);
+    g
+}
+
+/// Benchmarks `run` (one timed scenario run) as `name` in `g`.
+fn runs(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, run: impl Fn() -> Duration) {
+    g.bench_function(name, |b| b.iter_custom(|iters| (0..iters).map(|_| run()).sum()));
+}
+
+/// Runs `$run` once per peer type, with `$p` naming the peer in it.
+macro_rules! for_peers {
+    ($g:expr, [$($peer:ty),+], |$p:ident| $run:expr) => {
+        $({
+            type $p = $peer;
+            runs(&mut $g, <$peer as Peer>::NAME, || $run);
+        })+
+    };
+}
+
+fn spsc(c: &mut Criterion, name: &str, capacity: usize, n: u64) {
+    let mut g = group(c, name, n);
+    for_peers!(g, [Tq, Crossbeam, Flume, StdMpsc], |P| scenarios::spsc::<P>(
+        name, capacity, n
+    ));
+    g.finish();
+}
+
+/// std's mpsc has one consumer: it sits the MPMC scenarios out.
+fn mpmc(c: &mut Criterion, name: &str, threads: u64, n: u64) {
+    let mut g = group(c, name, n);
+    for_peers!(g, [Tq, Crossbeam, Flume], |P| scenarios::mpmc::<P>(
+        name,
+        1024,
+        threads,
+        threads as usize,
+        n
+    ));
+    g.finish();
+}
+
+fn all(c: &mut Criterion) {
+    // The counts of benches/c/scenarios.c.
+    spsc(c, "spsc_unbounded", 0, items(1_000_000));
+    spsc(c, "spsc_bounded_1024", 1024, items(1_000_000));
+    spsc(c, "spsc_bounded_1", 1, items(100_000));
+    mpmc(c, "mpmc_2x2_bounded_1024", 2, items(500_000));
+    mpmc(c, "mpmc_4x4_bounded_1024", 4, items(500_000));
+
+    let n = items(50_000);
+    let mut g = group(c, "pingpong", n);
+    for_peers!(g, [Tq, Crossbeam, Flume, StdMpsc], |P| scenarios::pingpong::<P>(n));
+    g.finish();
+
+    let n = items(500_000);
+    let mut g = group(c, "task_done_join", n);
+    runs(&mut g, Tq::NAME, || scenarios::task_done_join(n));
+    g.finish();
+}
+
+fn config() -> Criterion {
+    let (warm_up, measure) = if quick() { (100, 300) } else { (1000, 3000) };
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(warm_up))
+        .measurement_time(Duration::from_millis(measure))
+        .without_plots()
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = all
+}
+criterion_main!(benches);

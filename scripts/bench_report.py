@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""Turns the raw output of scripts/bench.sh into docs/perf/results.md and a chart.
+
+usage: bench_report.py RAW_DIR OUT_DIR
+
+RAW_DIR holds c.csv (benches/c's tq_bench), python.csv
+(benches/python/bench_queue.py), criterion/ (CRITERION_HOME of
+benches/queues.rs) and env.txt (what bench.sh recorded). Writes
+OUT_DIR/results.md and OUT_DIR/throughput.png (matplotlib), or
+OUT_DIR/throughput.svg drawn by hand when matplotlib cannot be imported.
+"""
+
+import csv
+import datetime
+import html
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+from pathlib import Path
+
+# The scenarios, in table order, with what their numbers count.
+SCENARIOS = [
+    ("spsc_unbounded", "SPSC unbounded"),
+    ("spsc_bounded_1024", "SPSC bounded 1024"),
+    ("spsc_bounded_1", "SPSC bounded 1 (hand-off)"),
+    ("mpmc_2x2_bounded_1024", "MPMC 2x2 bounded 1024"),
+    ("mpmc_4x4_bounded_1024", "MPMC 4x4 bounded 1024"),
+    ("pingpong", "ping-pong (round trips)"),
+    ("task_done_join", "task_done/join"),
+]
+
+# Every queue, in table order: (source, name in the raw data, label).
+QUEUES = [
+    ("c", "ring", "C: mutex+condvar ring (reference)"),
+    ("c", "tq", "C: tq (C ABI)"),
+    ("c", "glib", "C: GLib GAsyncQueue"),
+    ("c", "moodycamel", "C++: moodycamel BlockingConcurrentQueue"),
+    ("c", "moodycamel_rwcb", "C++: moodycamel BlockingReaderWriterCircularBuffer"),
+    ("c", "tbb", "C++: oneTBB concurrent_bounded_queue"),
+    ("rust", "tq", "Rust: tq::Queue"),
+    ("rust", "crossbeam", "Rust: crossbeam-channel"),
+    ("rust", "flume", "Rust: flume"),
+    ("rust", "std_mpsc", "Rust: std::sync::mpsc"),
+    ("python", "python", "Python: queue.Queue"),
+]
+REFERENCE = ("c", "ring")
+PYTHON = ("python", "python")
+TQ = [("c", "tq"), ("rust", "tq")]
+PYTHON_TARGET = 50.0  # tq should be at least this many times faster than queue.Queue
+
+# Why a queue has no number in a scenario.
+NA_REASONS = {
+    "glib": "GAsyncQueue is unbounded only (no blocking put) and has no task_done/join",
+    "moodycamel": "BlockingConcurrentQueue has no blocking put (so no bounded mode) and no task_done/join",
+    "moodycamel_rwcb": "the circular buffer is bounded, single-producer single-consumer only, no task_done/join",
+    "tbb": "concurrent_bounded_queue has no task_done/join and no timed pop",
+    "std_mpsc": "std's mpsc has a single consumer (no MPMC) and no task_done/join",
+    "crossbeam": "channels have no task_done/join",
+    "flume": "channels have no task_done/join",
+}
+
+
+def read_runs(path, source):
+    """{(source, queue): {scenario: [ops/s per repeat]}}, plus the n/a and overshoot lines of a tq_bench-style CSV."""
+    ops, na, overshoot = {}, set(), []
+    if not path.exists():
+        return ops, na, overshoot
+    with open(path, newline="") as f:
+        for row in csv.reader(line for line in f if not line.startswith("#")):
+            if row[0] == "run":
+                _, scenario, queue, _repeat, items, seconds = row
+                ops.setdefault((source, queue), {}).setdefault(scenario, []).append(int(items) / float(seconds))
+            elif row[0] == "na":
+                na.add((source, row[2], row[1]))
+            elif row[0] == "overshoot":
+                queue, timeout_ms, samples, lo, p50, p99 = row[1:]
+                overshoot.append((queue, int(timeout_ms), int(samples), float(lo), float(p50), float(p99)))
+    return ops, na, overshoot
+
+
+def read_criterion(root):
+    """({("rust", peer): {scenario: [ops/s]}}, {same keys: {scenario: spread}}) from criterion's
+    median time per iteration; the spread is half its 95% confidence interval, relative."""
+    ops, spread = {}, {}
+    for bench in sorted(root.glob("*/*/new/benchmark.json")):
+        meta = json.loads(bench.read_text())
+        median = json.loads((bench.parent / "estimates.json").read_text())["median"]
+        key, scenario = ("rust", meta["function_id"]), meta["group_id"]
+        point, ci = median["point_estimate"], median["confidence_interval"]
+        ops.setdefault(key, {})[scenario] = [meta["throughput"]["Elements"] / (point * 1e-9)]
+        spread.setdefault(key, {})[scenario] = (ci["upper_bound"] - ci["lower_bound"]) / 2 / point
+    return ops, spread
+
+
+def repeat_spread(runs):
+    """{key: {scenario: half the range of the repeats, relative to their median}}."""
+    return {
+        key: {s: (max(v) - min(v)) / 2 / statistics.median(v) for s, v in by.items() if len(v) > 1}
+        for key, by in runs.items()
+    }
+
+
+def human(x):
+    """12345678 -> '12.3 M'."""
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if x >= scale:
+            return f"{x / scale:.3g} {unit}"
+    return f"{x:.3g}"
+
+
+def machine_info():
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{model}, {cores} cores available (nproc), Linux {platform.release()}"
+
+
+def markdown(medians, spread, na, overshoot, env, repeats_note, chart):
+    ref = medians.get(REFERENCE, {})
+    present = [q for q in QUEUES if q[:2] in medians or any(n[:2] == q[:2] for n in na)]
+    missing = [q for q in QUEUES if q not in present and q[0] == "c"]
+    lines = [
+        "# tq benchmark results",
+        "",
+        f"Generated by `scripts/bench.sh` (`{env.get('command', 'scripts/bench.sh')}`) on "
+        f"{datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, commit {env.get('commit', 'unknown')}.",
+        "",
+        f"- Machine: {machine_info()}; load average {env.get('load average before', '?')} before, "
+        f"{env.get('load average after', '?')} after the run.",
+        f"- Toolchain: {env.get('rustc', '?')}; {env.get('cc', '?')}; {env.get('python', '?')}.",
+        f"- Peers: {env.get('peers') or 'none installed'}.",
+        f"- {repeats_note}",
+        "- One op is one item through the queue (its put and its get); ping-pong counts round trips.",
+        "  A run's time goes from the first thread's start to the last thread's end (spawning excluded).",
+        "  C and Rust runs move the same number of items per run (short runs are slower: start-up weighs more);",
+        "  Python runs move fewer.",
+        "  Every consumer checksums the items it gets (count, sum, sum of squares); a mismatch fails the run.",
+        "- Ratio: ops/s divided by the C mutex+condvar ring's ops/s in the same scenario (higher is better).",
+        "  The Rust and Python rows are divided by the same C ring.",
+        "",
+        "## Throughput (median ops/s, ratio to the ring)",
+        "",
+        f"![throughput per scenario]({chart})",
+        "",
+        "| queue | " + " | ".join(label for _, label in SCENARIOS) + " |",
+        "|---|" + "---:|" * len(SCENARIOS),
+    ]
+    for source, name, label in present:
+        cells = []
+        for scenario, _ in SCENARIOS:
+            value = medians.get((source, name), {}).get(scenario)
+            if value is None:
+                cells.append("n/a")
+            elif scenario in ref:
+                cells.append(f"{human(value)} ({value / ref[scenario]:.2f}x)")
+            else:
+                cells.append(human(value))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Run-to-run spread",
+        "",
+        "Half the range of the repeats (C, Python) or half the 95% confidence interval of criterion's median",
+        "(Rust), as a share of the median: differences smaller than this are noise.",
+        "",
+        "| queue | " + " | ".join(label for _, label in SCENARIOS) + " |",
+        "|---|" + "---:|" * len(SCENARIOS),
+    ]
+    for source, name, label in present:
+        by = spread.get((source, name), {})
+        cells = [f"±{by[s] * 100:.0f}%" if s in by else "" for s, _ in SCENARIOS]
+        if any(cells):
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "## Ping-pong latency (median ns per round trip between two threads, two queues)", ""]
+    lines += ["| queue | ns / round trip |", "|---|---:|"]
+    for source, name, label in present:
+        value = medians.get((source, name), {}).get("pingpong")
+        if value:
+            lines.append(f"| {label} | {1e9 / value:,.0f} |")
+    lines += python_section(medians)
+    lines += [
+        "",
+        "## Timed-wait overshoot (a timed get on an empty queue: elapsed minus timeout, µs)",
+        "",
+        "| queue | timeout | samples | min | p50 | p99 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    labels = {name: label for source, name, label in QUEUES if source == "c"}
+    for queue, timeout_ms, samples, lo, p50, p99 in overshoot:
+        lines.append(f"| {labels.get(queue, queue)} | {timeout_ms} ms | {samples} | {lo:.0f} | {p50:.0f} | {p99:.0f} |")
+    lines += ["", "A negative min would mean a wait returned early (a bug). TBB has no timed pop.", ""]
+    lines += ["## Notes on fairness", ""]
+    reasons = sorted({name for _, name, _ in na if name in NA_REASONS})
+    lines += [f"- n/a for {name}: {NA_REASONS[name]}." for name in reasons]
+    lines += [f"- {label}: not built (its Debian package is not installed)." for _, _, label in missing]
+    lines += [
+        "- All queues carry machine-word items (`uintptr_t` in C, `u64` in Rust); C adapters are called through",
+        "  one function-pointer table each, so every C queue pays the same indirect call per operation.",
+        "- The ring and tq do the same bookkeeping per item (the unfinished-task count of Python's `queue.Queue`);",
+        "  the lock-free peers do not keep one.",
+        "- moodycamel runs without explicit producer/consumer tokens (its plain API); tokens would make it faster.",
+        "- The MPMC 4x4 scenario puts 8 threads on 2 cores on purpose: spinning queues (TBB) suffer there.",
+        "- Stop signals are in-band pills for every queue (no queue's close/shutdown is used), one per consumer.",
+        "- The machine is shared: compare ratios taken in the same run, not absolute numbers across runs.",
+        "  The C, Rust and Python sections run one after the other; if the load changed in between (see the",
+        "  load averages above), rows of one section compare more fairly with each other than across sections.",
+        "",
+        "Raw data: `docs/perf/raw/` (c.csv, python.csv, criterion/, logs), not committed.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def python_section(medians):
+    py = medians.get(PYTHON, {})
+    lines = [
+        "",
+        f"## tq against Python's queue.Queue (target: at least {PYTHON_TARGET:.0f}x)",
+        "",
+        "| scenario | " + " | ".join(f"{label} / Python" for s, n, label in QUEUES if (s, n) in TQ) + " |",
+        "|---|" + "---:|" * len(TQ),
+    ]
+    met = total = 0
+    for scenario, title in SCENARIOS:
+        if scenario not in py:
+            continue
+        cells = []
+        for key in TQ:
+            value = medians.get(key, {}).get(scenario)
+            if value is None:
+                cells.append("n/a")
+                continue
+            ratio = value / py[scenario]
+            total += 1
+            met += ratio >= PYTHON_TARGET
+            cells.append(f"{ratio:.1f}x {'(met)' if ratio >= PYTHON_TARGET else '(NOT met)'}")
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += ["", f"Target met in {met} of {total} comparisons."]
+    return lines
+
+
+def chart_rows(medians):
+    """[(scenario title, [(label, ops/s, kind)])] for the chart; kind picks the colour."""
+    rows = []
+    for scenario, title in SCENARIOS:
+        bars = []
+        for source, name, label in QUEUES:
+            value = medians.get((source, name), {}).get(scenario)
+            if value:
+                kind = "tq" if (source, name) in TQ else "ref" if (source, name) == REFERENCE else source
+                bars.append((label, value, kind))
+        rows.append((title, bars))
+    return rows
+
+
+COLOURS = {"tq": "#e4572e", "ref": "#555555", "c": "#4c78a8", "rust": "#72b7b2", "python": "#54a24b"}
+
+
+def chart_matplotlib(rows, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    every = [v for _, bars in rows for _, v, _ in bars]
+    fig, axes = plt.subplots(len(rows), 1, sharex=True, figsize=(11, 2.2 + 0.32 * len(every)))
+    axes[0].set_xlim(min(every) / 2, max(every) * 4)  # one log axis for all: bars compare across scenarios
+    for ax, (title, bars) in zip(axes, rows, strict=True):
+        labels = [b[0] for b in bars][::-1]
+        values = [b[1] for b in bars][::-1]
+        ax.barh(labels, values, color=[COLOURS[b[2]] for b in bars][::-1])
+        ax.set_xscale("log")
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.tick_params(axis="y", labelsize=8)
+        ax.tick_params(axis="x", labelbottom=True)
+        for y, v in enumerate(values):
+            ax.text(v, y, f" {human(v)}", va="center", fontsize=7)
+    axes[-1].set_xlabel("ops/s (log scale; higher is better)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def chart_svg(rows, path):
+    """The same chart as chart_matplotlib, drawn as plain SVG."""
+    label_w, bar_w, row_h, title_h = 330, 520, 16, 24
+    top = max(v for _, bars in rows for _, v, _ in bars)
+    lo = 10 ** math.floor(math.log10(min(v for _, bars in rows for _, v, _ in bars)))
+    span = math.log10(top * 2) - math.log10(lo)
+    parts, y = [], 10
+    for title, bars in rows:
+        parts.append(f'<text x="5" y="{y + 16}" font-weight="bold">{html.escape(title)}</text>')
+        y += title_h
+        for label, value, kind in bars:
+            w = max(1, bar_w * (math.log10(value) - math.log10(lo)) / span)
+            parts.append(f'<text x="{label_w - 5}" y="{y + 12}" text-anchor="end">{html.escape(label)}</text>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y + 2}" width="{w:.0f}" height="{row_h - 4}" fill="{COLOURS[kind]}"/>'
+            )
+            parts.append(f'<text x="{label_w + w + 4:.0f}" y="{y + 12}">{human(value)}</text>')
+            y += row_h
+        y += 6
+    parts.append(f'<text x="{label_w}" y="{y + 14}">ops/s, log scale from {human(lo)} (higher is better)</text>')
+    width, height = label_w + bar_w + 80, y + 24
+    path.write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="11"><rect width="100%" height="100%" fill="white"/>'
+        + "".join(parts)
+        + "</svg>\n"
+    )
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__.strip())
+    raw, out = Path(sys.argv[1]), Path(sys.argv[2])
+    env = {}
+    if (raw / "env.txt").exists():
+        for line in (raw / "env.txt").read_text().splitlines():
+            key, _, value = line.partition(": ")
+            env[key] = value
+    c_ops, na, overshoot = read_runs(raw / "c.csv", "c")
+    py_ops, _, _ = read_runs(raw / "python.csv", "python")
+    rust_ops, rust_spread = read_criterion(raw / "criterion")
+    runs = {**c_ops, **py_ops, **rust_ops}
+    spread = {**repeat_spread({**c_ops, **py_ops}), **rust_spread}
+    if not runs:
+        sys.exit(f"bench_report: no results in {raw}")
+    medians = {key: {s: statistics.median(v) for s, v in by.items()} for key, by in runs.items()}
+    repeats = max(len(v) for key, by in c_ops.items() for v in by.values()) if c_ops else 0
+    repeats_note = (
+        f"C and Python: median of {repeats} timed run(s) per cell, after one untimed warm-up run; "
+        "Rust: criterion's median over 10 samples."
+    )
+    # Rust rows are n/a where the criterion bench has no such benchmark.
+    for source, name, _ in QUEUES:
+        if source == "rust" and (source, name) in medians:
+            na |= {(source, name, s) for s, _ in SCENARIOS if s not in medians[(source, name)]}
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("throughput.*"):
+        old.unlink()
+    rows = chart_rows(medians)
+    try:
+        chart = out / "throughput.png"
+        chart_matplotlib(rows, chart)
+    except ImportError:
+        chart = out / "throughput.svg"
+        chart_svg(rows, chart)
+    (out / "results.md").write_text(markdown(medians, spread, na, overshoot, env, repeats_note, chart.name))
+    print(f"wrote {out / 'results.md'} and {chart}")
+
+
+if __name__ == "__main__":
+    main()
