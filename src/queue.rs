@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::error::{GetError, JoinTimeout, PutError, TooManyDone};
 use crate::store::{Order, Store};
-use crate::sync::{Condvar, Mutex, MutexGuard};
+use crate::sync::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, snooze};
 use crate::timeout::{Deadline, Timeout};
 
 /// The priority of an item put without one (by `put` on a priority queue).
@@ -349,9 +349,11 @@ mod fault {
     }
 }
 
-/// Waits on `cv` while `blocked` holds, for as long as `timeout` allows. The
-/// deadline is fixed at the first wait, so the fast path never reads the
-/// clock. The caller re-reads the state afterwards to learn the outcome.
+/// Waits on `cv` while `blocked` holds, for as long as `timeout` allows:
+/// first a few short back-offs with the lock released (cheap when the other
+/// side is running on another core), then parked on `cv`. The deadline is
+/// fixed when waiting starts, so the fast path never reads the clock. The
+/// caller re-reads the state afterwards to learn the outcome.
 fn wait_while<T>(
     s: &mut MutexGuard<'_, State<T>>,
     cv: &Condvar,
@@ -362,6 +364,15 @@ fn wait_while<T>(
         return;
     }
     let deadline = timeout.deadline();
+    if let Deadline::Now = deadline {
+        return;
+    }
+    for step in 0..SNOOZE_STEPS {
+        snooze(s, step);
+        if !blocked(s) {
+            return;
+        }
+    }
     while blocked(s) {
         match deadline {
             Deadline::Now => return,

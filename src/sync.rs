@@ -11,6 +11,25 @@ mod imp {
 
     pub(crate) use parking_lot::{Mutex, MutexGuard};
 
+    /// How many times a blocked call backs off (see [`snooze`]) before it parks.
+    pub(crate) const SNOOZE_STEPS: u32 = 10;
+
+    /// Releases the lock, backs off, and takes the lock again: step `k`
+    /// spins `2^k` times for the first few steps, then yields the CPU. A
+    /// waiter whose partner runs on another core is served without a
+    /// park/unpark round-trip through the kernel.
+    pub(crate) fn snooze<T>(guard: &mut MutexGuard<'_, T>, step: u32) {
+        MutexGuard::unlocked(guard, || {
+            if step < 6 {
+                for _ in 0..1u32 << step {
+                    std::hint::spin_loop();
+                }
+            } else {
+                std::thread::yield_now();
+            }
+        });
+    }
+
     /// A condition variable paired with [`Mutex`].
     #[derive(Debug, Default)]
     pub(crate) struct Condvar(parking_lot::Condvar);
@@ -44,6 +63,13 @@ mod imp {
 mod imp {
     use std::ops::{Deref, DerefMut};
     use std::time::Instant;
+
+    /// Under loom a blocked call parks at once: backing off adds nothing to
+    /// model but states.
+    pub(crate) const SNOOZE_STEPS: u32 = 0;
+
+    /// Never called under loom (`SNOOZE_STEPS` is 0).
+    pub(crate) fn snooze<T>(_guard: &mut MutexGuard<'_, T>, _step: u32) {}
 
     /// loom's mutex with parking_lot's signature (no poisoning).
     #[derive(Debug)]
@@ -110,4 +136,4 @@ mod imp {
     }
 }
 
-pub(crate) use imp::{Condvar, Mutex, MutexGuard};
+pub(crate) use imp::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, snooze};
