@@ -119,7 +119,7 @@ impl<T> Queue<T> {
         if s.is_full() {
             return Err(PutError::Full(item));
         }
-        if s.store.reserve_one().is_err() {
+        if s.store.reserve(1).is_err() {
             return Err(PutError::NoMemory(item));
         }
         s.store.push(item, priority);
@@ -156,7 +156,7 @@ impl<T> Queue<T> {
         // Each item is counted and announced as it goes in, so that a panic
         // in the caller's iterator leaves the queue consistent.
         let mut n = 0;
-        while !s.is_full() && items.len() > 0 && s.store.reserve_one().is_ok() {
+        while !s.is_full() && items.len() > 0 && s.store.reserve(1).is_ok() {
             let item = items.next().expect("an ExactSizeIterator with len() > 0 yields");
             s.store.push(item, DEFAULT_PRIORITY);
             s.unfinished += 1;
@@ -211,13 +211,14 @@ impl<T> Queue<T> {
                 GetError::Empty
             });
         }
-        // One putter is woken per item taken, as each one leaves the store.
-        out.extend(
-            std::iter::from_fn(|| s.store.pop())
-                .take(n)
-                .inspect(|_| self.not_full.notify_one()),
-        );
-        Ok(n)
+        // Each item taken is counted and wakes one putter as it leaves the
+        // store; an `Extend` that stops early leaves the rest queued.
+        let mut moved = 0;
+        out.extend(std::iter::from_fn(|| s.store.pop()).take(n).inspect(|_| {
+            moved += 1;
+            self.not_full.notify_one();
+        }));
+        Ok(moved)
     }
 
     /// Marks one task done (Python's `task_done`). When the unfinished count
@@ -363,10 +364,11 @@ fn wait_while<T>(
     if !blocked(s) {
         return;
     }
-    let deadline = timeout.deadline();
-    if let Deadline::Now = deadline {
-        return;
-    }
+    let until = match timeout.deadline() {
+        Deadline::Now => return,
+        Deadline::At(at) => Some(at),
+        Deadline::Never => None,
+    };
     for step in 0..SNOOZE_STEPS {
         snooze(s, step);
         if !blocked(s) {
@@ -374,10 +376,9 @@ fn wait_while<T>(
         }
     }
     while blocked(s) {
-        match deadline {
-            Deadline::Now => return,
-            Deadline::Never => cv.wait(s),
-            Deadline::At(at) => {
+        match until {
+            None => cv.wait(s),
+            Some(at) => {
                 if !cv.wait_until(s, at) {
                     return;
                 }

@@ -19,7 +19,6 @@ pub enum Order {
 const PREALLOCATE_MAX: usize = 1024;
 
 /// The items of a queue, in the container that gives its order.
-#[derive(Debug)]
 pub(crate) enum Store<T> {
     Fifo(VecDeque<T>),
     Lifo(Vec<T>),
@@ -27,17 +26,21 @@ pub(crate) enum Store<T> {
 }
 
 impl<T> Store<T> {
-    /// An empty store, with room reserved for `maxsize` items (up to a limit).
+    /// An empty store with room reserved for `maxsize` items (at most
+    /// `PREALLOCATE_MAX`), so that a bounded queue allocates nothing per item.
+    /// If that reservation fails the store starts empty and grows on demand
+    /// (where a failure is `NoMemory`): creating a queue never aborts.
     pub(crate) fn new(order: Order, maxsize: usize) -> Self {
-        let room = maxsize.min(PREALLOCATE_MAX);
-        match order {
-            Order::Fifo => Store::Fifo(VecDeque::with_capacity(room)),
-            Order::Lifo => Store::Lifo(Vec::with_capacity(room)),
+        let mut store = match order {
+            Order::Fifo => Store::Fifo(VecDeque::new()),
+            Order::Lifo => Store::Lifo(Vec::new()),
             Order::Priority => Store::Priority {
-                heap: BinaryHeap::with_capacity(room),
+                heap: BinaryHeap::new(),
                 next_seq: 0,
             },
-        }
+        };
+        let _ = store.reserve(maxsize.min(PREALLOCATE_MAX));
+        store
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -48,12 +51,12 @@ impl<T> Store<T> {
         }
     }
 
-    /// Makes room for one more item, so that the next `push` cannot fail.
-    pub(crate) fn reserve_one(&mut self) -> Result<(), TryReserveError> {
+    /// Makes room for `n` more items, failing instead of aborting.
+    pub(crate) fn reserve(&mut self, n: usize) -> Result<(), TryReserveError> {
         match self {
-            Store::Fifo(d) => d.try_reserve(1),
-            Store::Lifo(v) => v.try_reserve(1),
-            Store::Priority { heap, .. } => heap.try_reserve(1),
+            Store::Fifo(d) => d.try_reserve(n),
+            Store::Lifo(v) => v.try_reserve(n),
+            Store::Priority { heap, .. } => heap.try_reserve(n),
         }
     }
 
@@ -91,7 +94,6 @@ impl<T> Store<T> {
 /// An item of a priority store. The heap is a max-heap, so the entry that
 /// should come out first (lowest priority, then lowest sequence number)
 /// compares greatest.
-#[derive(Debug)]
 pub(crate) struct Entry<T> {
     priority: i64,
     seq: u64,

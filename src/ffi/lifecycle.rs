@@ -101,7 +101,8 @@ pub unsafe extern "C" fn tq_free(q: *mut tq_queue) {
 /// then return `TQ_SHUTDOWN`, and every blocked putter and getter wakes. With
 /// `immediate`, the queued items are discarded at once (passed to the
 /// destructor, if set, before this returns), each counted as a finished task
-/// so that `tq_join` can return.
+/// so that `tq_join` can return. (A second, concurrent immediate shutdown may
+/// return while the first is still passing its items to the destructor.)
 ///
 /// # Safety
 /// `q` is NULL or a live queue.

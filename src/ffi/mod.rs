@@ -13,7 +13,8 @@
 mod boundary;
 mod options;
 
-// Declared in the order the header lists their functions.
+// cbindgen emits the functions in declaration order; the blank lines keep
+// rustfmt from sorting these modules alphabetically.
 mod lifecycle;
 
 mod ops;

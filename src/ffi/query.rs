@@ -1,4 +1,4 @@
-//! Reading a queue's state, and changing its bound.
+//! Reading a queue's state.
 
 use super::tq_queue;
 
