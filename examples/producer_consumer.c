@@ -10,6 +10,8 @@
  * Build and run: cmake -S . -B build && cmake --build build &&
  *                ./build/producer_consumer [--fast]
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
+
 #include "tq.h"
 
 #include <pthread.h>

@@ -3,8 +3,9 @@
 # Needs only cargo and a C compiler. Pass --fast to skip the demo's sleeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="$PWD/target" # the link below reads target/release
 cargo build --release --quiet
 mkdir -p target/demo
-${CC:-cc} -std=c11 -O2 -Wall -Wextra -Iinclude examples/producer_consumer.c \
+${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/producer_consumer.c \
     target/release/libtq.a -lpthread -ldl -lm -o target/demo/producer_consumer
 exec target/demo/producer_consumer "$@"

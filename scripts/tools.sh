@@ -7,6 +7,8 @@
 TQ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TQ_TOOLS="$TQ_ROOT/.tools"
 export TQ_ROOT TQ_TOOLS
+# The scripts link target/release/libtq.*: cargo builds there, whatever the caller set.
+export CARGO_TARGET_DIR="$TQ_ROOT/target"
 
 # Prints an error on stderr and returns non-zero.
 tq_die() {
@@ -22,6 +24,7 @@ tq_pip_tool() {
     local stamp="$dir/.tq-installed"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$spec" ]; then
         command -v python3 >/dev/null 2>&1 || { tq_die "python3 is needed to install $spec"; return 1; }
+        python3 -m pip --version >/dev/null 2>&1 || { tq_die "pip is needed to install $spec (apt-get install python3-pip)"; return 1; }
         rm -rf "$dir"
         mkdir -p "$dir" || { tq_die "cannot create $dir"; return 1; }
         echo "installing $spec from PyPI into $dir ..." >&2

@@ -63,10 +63,11 @@ stage_valgrind() { scripts/sanitize.sh valgrind; }
 
 stage_stress() {
     local out=target/stress-long
-    cargo build --quiet --locked --release --lib
+    # Stages run as `if` conditions, where `set -e` is off: each step checks itself.
+    CARGO_TARGET_DIR=target cargo build --quiet --locked --release --lib || return 1
     mkdir -p "$out"
     gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude c-tests/stress.c target/release/libtq.a \
-        -lgcc_s -lutil -lrt -lpthread -lm -ldl -o "$out/stress"
+        -lgcc_s -lutil -lrt -lpthread -lm -ldl -o "$out/stress" || return 1
     local runs=(
         "-p 4 -c 4 -q 1024 -n $LONG_ITEMS"
         "-p 16 -c 16 -q 1 -n $((LONG_ITEMS / 20)) -s immediate"
@@ -75,7 +76,7 @@ stage_stress() {
     )
     for cfg in "${runs[@]}"; do
         # shellcheck disable=SC2086 # the configuration is a list of arguments
-        "$out/stress" $cfg -w 7200
+        "$out/stress" $cfg -w 7200 || return 1
     done
 }
 

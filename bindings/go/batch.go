@@ -17,15 +17,19 @@ func (q *Queue[T]) PutMany(items []T, timeout time.Duration) (int, error) {
 	return n, err
 }
 
+// maxBatch bounds the handles GetMany takes in one call, so that a huge
+// limit does not allocate a huge buffer up front.
+const maxBatch = 4096
+
 // GetMany waits up to timeout until at least one item is queued, then takes
-// up to limit of those available, in queue order. The error (ErrEmpty,
+// up to limit (at most maxBatch per call) of those available, in queue order. The error (ErrEmpty,
 // ErrShutDown) is nil when it took at least one; limit 0 returns at once,
 // limit < 0 is ErrInvalid.
 func (q *Queue[T]) GetMany(limit int, timeout time.Duration) ([]T, error) {
 	if limit < 0 {
 		return nil, ErrInvalid
 	}
-	hs := make([]uintptr, limit)
+	hs := make([]uintptr, min(limit, maxBatch))
 	n, err := q.c.getMany(hs, millis(timeout))
 	items := make([]T, n)
 	for i, h := range hs[:n] {
