@@ -8,6 +8,8 @@ use std::fmt;
 
 use crate::error::{GetError, JoinTimeout, PutError, TooManyDone};
 use crate::store::{Order, Store};
+use crate::sync::atomic::AtomicUsize;
+use crate::sync::atomic::Ordering::SeqCst;
 use crate::sync::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, snooze};
 use crate::timeout::{Deadline, Timeout};
 
@@ -33,15 +35,27 @@ pub struct Queue<T> {
     not_full: Condvar,
     /// Joiners wait here for the unfinished count to reach zero.
     all_done: Condvar,
+    /// The unfinished-task count (items put and not yet marked done) times
+    /// two, plus [`JOINER_WAITING`]. Puts raise it under the lock;
+    /// `task_done` lowers it without the lock, and takes the lock to wake
+    /// joiners only when it brings the count to zero with the flag set.
+    tasks: AtomicUsize,
 }
+
+/// The flag bit of `Queue::tasks`: a joiner is (about to be) parked. A
+/// joiner sets it and reads the count in one atomic step with the lock held,
+/// and the `task_done` that reaches zero clears it in the same step that
+/// lowers the count: one location, so no wake-up can slip between them.
+const JOINER_WAITING: usize = 1;
+
+/// One unfinished task in `Queue::tasks`.
+const TASK: usize = 2;
 
 /// Everything the mutex protects.
 struct State<T> {
     store: Store<T>,
     /// 0 means unbounded.
     maxsize: usize,
-    /// Items put and not yet marked done with `task_done`.
-    unfinished: usize,
     shutdown: bool,
 }
 
@@ -69,12 +83,12 @@ impl<T> Queue<T> {
             state: Mutex::new(State {
                 store: Store::new(order, maxsize),
                 maxsize,
-                unfinished: 0,
                 shutdown: false,
             }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_done: Condvar::new(),
+            tasks: AtomicUsize::new(0),
         }
     }
 
@@ -123,7 +137,7 @@ impl<T> Queue<T> {
             return Err(PutError::NoMemory(item));
         }
         s.store.push(item, priority);
-        s.unfinished += 1;
+        self.tasks.fetch_add(TASK, SeqCst);
         drop(s);
         self.not_empty.notify_one();
         Ok(())
@@ -159,7 +173,7 @@ impl<T> Queue<T> {
         while !s.is_full() && items.len() > 0 && s.store.reserve(1).is_ok() {
             let item = items.next().expect("an ExactSizeIterator with len() > 0 yields");
             s.store.push(item, DEFAULT_PRIORITY);
-            s.unfinished += 1;
+            self.tasks.fetch_add(TASK, SeqCst);
             n += 1;
             self.not_empty.notify_one();
         }
@@ -234,14 +248,22 @@ impl<T> Queue<T> {
         if n == 0 {
             return Ok(());
         }
-        let mut s = self.state.lock();
-        if n > s.unfinished {
-            return Err(TooManyDone);
-        }
-        s.unfinished -= n;
-        let all_done = s.unfinished == 0;
-        drop(s);
-        if all_done {
+        let before = self
+            .tasks
+            .fetch_update(SeqCst, SeqCst, |t| {
+                let left = (t / TASK).checked_sub(n)?;
+                // Reaching zero clears the flag: this call wakes the joiners.
+                Some(if left == 0 {
+                    0
+                } else {
+                    left * TASK + (t & JOINER_WAITING)
+                })
+            })
+            .map_err(|_| TooManyDone)?;
+        if before == n * TASK + JOINER_WAITING {
+            // The joiner that set the flag did so with the lock held and keeps
+            // it until it parks: once we hold the lock, the notify reaches it.
+            drop(self.state.lock());
             self.all_done.notify_all();
         }
         Ok(())
@@ -252,9 +274,17 @@ impl<T> Queue<T> {
     /// end a join by itself; an immediate shutdown counts the items it
     /// discards as done.
     pub fn join(&self, timeout: Timeout) -> Result<(), JoinTimeout> {
-        let mut s = self.state.lock();
-        wait_while(&mut s, &self.all_done, timeout, |s| s.unfinished > 0);
-        if s.unfinished > 0 { Err(JoinTimeout) } else { Ok(()) }
+        if self.unfinished() > 0 {
+            let mut s = self.state.lock();
+            wait_while(&mut s, &self.all_done, timeout, |_| {
+                self.tasks.fetch_or(JOINER_WAITING, SeqCst) / TASK > 0
+            });
+        }
+        if self.unfinished() > 0 {
+            Err(JoinTimeout)
+        } else {
+            Ok(())
+        }
     }
 
     /// Shuts the queue down (Python's `shutdown`); calling it again is harmless.
@@ -268,7 +298,9 @@ impl<T> Queue<T> {
         let mut s = self.state.lock();
         s.shutdown = true;
         let discarded = if immediate { s.store.take_all() } else { Vec::new() };
-        s.unfinished = s.unfinished.saturating_sub(discarded.len());
+        let _ = self.tasks.fetch_update(SeqCst, SeqCst, |t| {
+            Some((t / TASK).saturating_sub(discarded.len()) * TASK + (t & JOINER_WAITING))
+        });
         drop(s);
         self.not_empty.notify_all();
         self.not_full.notify_all();
@@ -307,7 +339,7 @@ impl<T> Queue<T> {
 
     /// How many put items have not been marked done yet (Python's `unfinished_tasks`).
     pub fn unfinished(&self) -> usize {
-        self.state.lock().unfinished
+        self.tasks.load(SeqCst) / TASK
     }
 
     /// Whether [`shutdown`](Queue::shutdown) has been called (Python's `is_shutdown`).
@@ -394,7 +426,7 @@ impl<T> fmt::Debug for Queue<T> {
             .field("order", &self.order)
             .field("qsize", &s.store.len())
             .field("maxsize", &s.maxsize)
-            .field("unfinished", &s.unfinished)
+            .field("unfinished", &self.unfinished())
             .field("shutdown", &s.shutdown)
             .finish()
     }

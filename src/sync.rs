@@ -136,4 +136,10 @@ mod imp {
     }
 }
 
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic;
+
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic;
+
 pub(crate) use imp::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, snooze};
