@@ -10,7 +10,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-use common::{Recorder, assert_blocked, item, record};
+use common::{Recorder, assert_blocked, item, queries, record};
 use tq::ffi::*;
 
 /// Iterations for loops that miri would otherwise take minutes over.
@@ -61,21 +61,6 @@ impl Shared {
     }
 }
 
-/// Snapshot of every query: (qsize, empty, full, maxsize, unfinished, is_shutdown).
-fn state(q: *const tq_queue) -> (usize, bool, bool, usize, usize, bool) {
-    // SAFETY: `q` is NULL or live.
-    unsafe {
-        (
-            tq_qsize(q),
-            tq_empty(q),
-            tq_full(q),
-            tq_maxsize(q),
-            tq_unfinished(q),
-            tq_is_shutdown(q),
-        )
-    }
-}
-
 #[test]
 fn enum_values_are_the_contract() {
     let statuses = [
@@ -104,7 +89,7 @@ fn lifecycle() {
     for maxsize in [0, 1, 5, usize::MAX] {
         let q = tq_new(maxsize);
         assert!(!q.is_null());
-        assert_eq!(state(q), (0, true, false, maxsize, 0, false));
+        assert_eq!(queries(q), (0, true, false, maxsize, 0, false));
         // SAFETY: `q` is live and freed once.
         unsafe { tq_free(q) };
     }
@@ -156,7 +141,7 @@ fn a_null_handle_is_invalid_everywhere() {
         assert_eq!(tq_set_maxsize(null, 3), TQ_INVALID);
         tq_free(null);
     }
-    assert_eq!(state(null), (0, false, false, 0, 0, false));
+    assert_eq!(queries(null), (0, false, false, 0, 0, false));
 }
 
 #[test]
@@ -169,7 +154,7 @@ fn pointers_round_trip_including_null() {
         for n in 1..=ITERS {
             assert_eq!(tq_put(q, item(n), TQ_NOWAIT), tq_status::TQ_OK);
         }
-        assert_eq!(state(q), (ITERS + 1, false, false, 0, ITERS + 1, false));
+        assert_eq!(queries(q), (ITERS + 1, false, false, 0, ITERS + 1, false));
         assert_eq!(tq_get(q, &mut out, TQ_NOWAIT), tq_status::TQ_OK);
         assert!(out.is_null(), "a NULL item is an item");
         for n in 1..=ITERS {
@@ -209,7 +194,7 @@ fn get_with_a_null_out_pointer_removes_nothing() {
         assert_eq!(tq_put(q, item(1), TQ_NOWAIT), tq_status::TQ_OK);
         assert_eq!(tq_get(q, ptr::null_mut(), TQ_NOWAIT), tq_status::TQ_INVALID);
         assert_eq!(tq_get(q, ptr::null_mut(), TQ_FOREVER), tq_status::TQ_INVALID);
-        assert_eq!(state(q), (1, false, false, 0, 1, false));
+        assert_eq!(queries(q), (1, false, false, 0, 1, false));
         tq_free(q);
     }
 }
@@ -255,7 +240,7 @@ fn task_accounting() {
         assert_eq!(tq_task_done_n(q, 2), tq_status::TQ_OK);
         assert_eq!(tq_task_done(q), tq_status::TQ_OK);
         assert_eq!(tq_task_done(q), tq_status::TQ_TOO_MANY_DONE);
-        assert_eq!(state(q), (3, false, false, 0, 0, false));
+        assert_eq!(queries(q), (3, false, false, 0, 0, false));
         tq_free(q);
     }
 }
@@ -270,7 +255,7 @@ fn orders_and_put_priority() {
     unsafe {
         for q in [fifo, lifo] {
             assert_eq!(tq_put_priority(q, item(1), 0, TQ_NOWAIT), tq_status::TQ_INVALID);
-            assert_eq!(state(q), (0, true, false, 0, 0, false));
+            assert_eq!(queries(q), (0, true, false, 0, 0, false));
             for n in 1..=3 {
                 assert_eq!(tq_put(q, item(n), TQ_NOWAIT), tq_status::TQ_OK);
             }
@@ -331,7 +316,7 @@ fn put_many_checks_its_pointers_and_fills_what_fits() {
             tq_put_many(q, items[3..].as_ptr(), 1, &mut count, SHORT_MS),
             tq_status::TQ_FULL
         );
-        assert_eq!(state(q), (3, false, true, 3, 3, false));
+        assert_eq!(queries(q), (3, false, true, 3, 3, false));
         assert_eq!(tq_shutdown(q, false), tq_status::TQ_OK);
         count = 99;
         assert_eq!(
@@ -445,7 +430,7 @@ fn new_with_accepts_a_larger_struct_only_with_a_zero_tail() {
             continue;
         }
         assert!(!q.is_null());
-        assert_eq!(state(q), (0, true, false, 2, 0, false));
+        assert_eq!(queries(q), (0, true, false, 2, 0, false));
         let mut out = ptr::null_mut();
         // SAFETY: `q` is live; `out` is writable.
         unsafe {
@@ -493,7 +478,7 @@ fn immediate_shutdown_destroys_before_returning_and_only_once() {
         assert_eq!(tq_get(q, &mut out, TQ_NOWAIT), tq_status::TQ_OK);
         assert_eq!(tq_shutdown(q, true), tq_status::TQ_OK);
         assert_eq!(recorder.seen(), [3, 2, 1], "in queue order (LIFO)");
-        assert_eq!(state(q), (0, true, false, 0, 1, true));
+        assert_eq!(queries(q), (0, true, false, 0, 1, true));
         assert_eq!(tq_get(q, &mut out, TQ_NOWAIT), tq_status::TQ_SHUTDOWN);
         assert_eq!(tq_put(q, item(9), TQ_NOWAIT), tq_status::TQ_SHUTDOWN);
         assert_eq!(tq_shutdown(q, true), tq_status::TQ_OK);
@@ -576,12 +561,12 @@ fn set_maxsize_and_queries() {
         assert_eq!(tq_put(q, item(1), TQ_NOWAIT), tq_status::TQ_OK);
         assert!(tq_full(q));
         assert_eq!(tq_set_maxsize(q, 2), tq_status::TQ_OK);
-        assert_eq!(state(q), (1, false, false, 2, 1, false));
+        assert_eq!(queries(q), (1, false, false, 2, 1, false));
         assert_eq!(tq_put(q, item(2), TQ_NOWAIT), tq_status::TQ_OK);
         assert_eq!(tq_set_maxsize(q, 1), tq_status::TQ_OK);
-        assert_eq!(state(q), (2, false, true, 1, 2, false), "shrinking keeps the items");
+        assert_eq!(queries(q), (2, false, true, 1, 2, false), "shrinking keeps the items");
         assert_eq!(tq_set_maxsize(q, 0), tq_status::TQ_OK);
-        assert_eq!(state(q), (2, false, false, 0, 2, false));
+        assert_eq!(queries(q), (2, false, false, 0, 2, false));
         tq_free(q);
     }
 }

@@ -12,7 +12,7 @@ use std::ffi::c_void;
 use std::mem::size_of;
 use std::ptr;
 
-use common::{Recorder, item, record};
+use common::{Recorder, item, queries, record};
 use proptest::prelude::*;
 use tq::ffi::*;
 use tq_status::*;
@@ -303,21 +303,6 @@ unsafe fn call(q: *mut tq_queue, op: &Op, fresh: &[usize]) -> Outcome {
     }
 }
 
-/// Every query's answer for `q` (possibly NULL).
-fn observe(q: *const tq_queue) -> Observed {
-    // SAFETY: `q` is NULL or live.
-    unsafe {
-        (
-            tq_qsize(q),
-            tq_empty(q),
-            tq_full(q),
-            tq_maxsize(q),
-            tq_unfinished(q),
-            tq_is_shutdown(q),
-        )
-    }
-}
-
 /// Creates the queue `setup` describes, with the model it should behave
 /// like (`None` where creation must fail).
 fn create(setup: &Setup, recorder: &Recorder) -> (*mut tq_queue, Option<Model>) {
@@ -403,8 +388,8 @@ fn check(setup: &Setup, steps: &[(Op, bool)]) -> Result<(), TestCaseError> {
         let got = unsafe { call(target, op, &fresh) };
         prop_assert_eq!(&got, &expected, "step {}: {:?} (on NULL: {})", i, op, on_null);
         let want = model.as_ref().map_or(Default::default(), Model::observed);
-        prop_assert_eq!(observe(q), want, "queries after step {}", i);
-        prop_assert_eq!(observe(ptr::null()), Default::default());
+        prop_assert_eq!(queries(q), want, "queries after step {}", i);
+        prop_assert_eq!(queries(ptr::null()), Default::default());
         let destroyed = model.as_ref().map_or(&[][..], |m| &m.destroyed);
         prop_assert_eq!(recorder.seen(), destroyed, "destroyed after step {}", i);
     }

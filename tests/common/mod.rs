@@ -71,3 +71,20 @@ pub unsafe extern "C" fn record(item: *mut c_void, ctx: *mut c_void) {
     let recorder = unsafe { &*ctx.cast::<Recorder>() };
     recorder.0.lock().unwrap().push(item.addr());
 }
+
+/// Every query's answer for `q` (possibly NULL):
+/// (qsize, empty, full, maxsize, unfinished, is_shutdown).
+pub fn queries(q: *const tq::ffi::tq_queue) -> (usize, bool, bool, usize, usize, bool) {
+    use tq::ffi::{tq_empty, tq_full, tq_is_shutdown, tq_maxsize, tq_qsize, tq_unfinished};
+    // SAFETY: every caller passes NULL or a live queue.
+    unsafe {
+        (
+            tq_qsize(q),
+            tq_empty(q),
+            tq_full(q),
+            tq_maxsize(q),
+            tq_unfinished(q),
+            tq_is_shutdown(q),
+        )
+    }
+}
