@@ -67,19 +67,22 @@ static void timed_put_on_full_queue_waits_then_is_full(void) {
     tq_free(q);
 }
 
-static void blocked_put_wakes_when_a_get_makes_room(void) {
+/* A put with `timeout_ms` on a full queue blocks until a get makes room. */
+static void check_put_waits_for_room(int64_t timeout_ms) {
     tq_queue *q = tq_new(1);
     CHECK(q != NULL);
     CHECK_STATUS(tq_put(q, item(1), TQ_NOWAIT), TQ_OK);
-    bg_call put = {.q = q, .item = item(2), .timeout_ms = TQ_FOREVER};
+    bg_call put = {.q = q, .item = item(2), .timeout_ms = timeout_ms};
     bg_start(&put, bg_put);
-    CHECK(bg_blocked(&put));
+    CHECK(bg_blocked_after(&put, 100));
     CHECK_GET(q, 1);
     CHECK_STATUS(bg_finish(&put), TQ_OK);
     CHECK_GET(q, 2);
     CHECK(tq_unfinished(q) == 2);
     tq_free(q);
 }
+
+static void blocked_put_wakes_when_a_get_makes_room(void) { check_put_waits_for_room(TQ_FOREVER); }
 
 static void blocked_get_wakes_when_a_put_arrives(void) {
     tq_queue *q = tq_new(0);
@@ -197,18 +200,7 @@ static void int64_max_timeout_is_a_long_wait(void) { check_get_waits_for_a_put(I
 
 static void any_negative_timeout_is_forever(void) { check_get_waits_for_a_put(INT64_MIN); }
 
-static void int64_max_timeout_put_waits_for_room(void) {
-    tq_queue *q = tq_new(1);
-    CHECK(q != NULL);
-    CHECK_STATUS(tq_put(q, item(1), TQ_NOWAIT), TQ_OK);
-    bg_call put = {.q = q, .item = item(2), .timeout_ms = INT64_MAX};
-    bg_start(&put, bg_put);
-    CHECK(bg_blocked_after(&put, 100));
-    CHECK_GET(q, 1);
-    CHECK_STATUS(bg_finish(&put), TQ_OK);
-    CHECK_GET(q, 2);
-    tq_free(q);
-}
+static void int64_max_timeout_put_waits_for_room(void) { check_put_waits_for_room(INT64_MAX); }
 
 int main(void) {
     watchdog(20);
