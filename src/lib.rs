@@ -36,12 +36,13 @@
 mod error;
 pub mod ffi;
 mod queue;
+mod ring;
 mod store;
 mod sync;
 mod timeout;
 
 pub use error::{GetError, JoinTimeout, PutError, TooManyDone};
-pub use queue::{DEFAULT_PRIORITY, Queue};
+pub use queue::{DEFAULT_PRIORITY, Queue, RING_MAX};
 pub use store::Order;
 pub use timeout::Timeout;
 

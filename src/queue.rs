@@ -7,14 +7,19 @@
 use std::fmt;
 
 use crate::error::{GetError, JoinTimeout, PutError, TooManyDone};
+use crate::ring::{Popped, Refusal, Reservation, Ring};
 use crate::store::{Order, Store};
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
-use crate::sync::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, snooze};
+use crate::sync::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, fence_for_model, snooze};
 use crate::timeout::{Deadline, Timeout};
 
 /// The priority of an item put without one (by `put` on a priority queue).
 pub const DEFAULT_PRIORITY: i64 = 0;
+
+/// The largest bound a FIFO queue keeps in a lock-free ring (allocated in
+/// full when the queue is made); larger or unbounded queues use the locked store.
+pub const RING_MAX: usize = 1 << 16;
 
 /// A thread-safe blocking queue with the semantics of Python's `queue.Queue`.
 ///
@@ -25,9 +30,19 @@ pub const DEFAULT_PRIORITY: i64 = 0;
 /// makes puts fail, lets gets drain what is queued, and wakes every blocked
 /// thread.
 ///
+/// A bounded FIFO queue (bound up to [`RING_MAX`]) keeps its items in a
+/// lock-free ring: puts and gets that need not wait take no lock. Every other
+/// queue keeps them in a store behind a mutex, as CPython does. Threads that
+/// must wait park on condition variables under that mutex either way.
+///
 /// Share it between threads with an `Arc` (or scoped threads).
 pub struct Queue<T> {
     order: Order,
+    /// The lock-free items of a bounded FIFO queue. Items are in the ring or
+    /// in the store, never both: the ring is closed for good by a shutdown
+    /// (it keeps its items for gets to drain) or by a bound it cannot hold
+    /// (its items move to the store first).
+    ring: Option<Ring<T>>,
     state: Mutex<State<T>>,
     /// Getters wait here for an item (or shutdown).
     not_empty: Condvar,
@@ -35,10 +50,15 @@ pub struct Queue<T> {
     not_full: Condvar,
     /// Joiners wait here for the unfinished count to reach zero.
     all_done: Condvar,
+    /// How many getters are parked (or about to park, with the lock held).
+    /// A put takes the lock to wake one only when this is not zero.
+    getters_parked: AtomicUsize,
+    /// How many putters are parked (or about to park), as `getters_parked`.
+    putters_parked: AtomicUsize,
     /// The unfinished-task count (items put and not yet marked done) times
-    /// two, plus [`JOINER_WAITING`]. Puts raise it under the lock;
-    /// `task_done` lowers it without the lock, and takes the lock to wake
-    /// joiners only when it brings the count to zero with the flag set.
+    /// two, plus [`JOINER_WAITING`]. A put raises it before its item can be
+    /// got; `task_done` lowers it without the lock, and takes the lock to
+    /// wake joiners only when it brings the count to zero with the flag set.
     tasks: AtomicUsize,
 }
 
@@ -53,6 +73,7 @@ const TASK: usize = 2;
 
 /// Everything the mutex protects.
 struct State<T> {
+    /// The items, unless the queue has an open ring.
     store: Store<T>,
     /// 0 means unbounded.
     maxsize: usize,
@@ -60,12 +81,25 @@ struct State<T> {
 }
 
 impl<T> State<T> {
-    fn is_full(&self) -> bool {
+    fn store_is_full(&self) -> bool {
         self.maxsize > 0 && self.store.len() >= self.maxsize
     }
+}
 
-    fn is_empty(&self) -> bool {
-        self.store.len() == 0
+/// Counts a thread in `Queue::getters_parked` or `putters_parked` for as long
+/// as it may park.
+struct Parked<'a>(&'a AtomicUsize);
+
+impl<'a> Parked<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, SeqCst);
+        Parked(count)
+    }
+}
+
+impl Drop for Parked<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, SeqCst);
     }
 }
 
@@ -78,16 +112,24 @@ impl<T> Queue<T> {
 
     /// A queue of the given order holding at most `maxsize` items (`0`: unbounded).
     pub fn with_order(order: Order, maxsize: usize) -> Self {
+        let ring = match order {
+            Order::Fifo if (1..=RING_MAX).contains(&maxsize) => Ring::new(maxsize),
+            _ => None,
+        };
+        let store_room = if ring.is_some() { 0 } else { maxsize };
         Queue {
             order,
+            ring,
             state: Mutex::new(State {
-                store: Store::new(order, maxsize),
+                store: Store::new(order, store_room),
                 maxsize,
                 shutdown: false,
             }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_done: Condvar::new(),
+            getters_parked: AtomicUsize::new(0),
+            putters_parked: AtomicUsize::new(0),
             tasks: AtomicUsize::new(0),
         }
     }
@@ -123,24 +165,65 @@ impl<T> Queue<T> {
     }
 
     fn put_at(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
-        let mut s = self.state.lock();
         #[cfg(feature = "fault-injection")]
-        fault::panic_if_armed();
-        wait_while(&mut s, &self.not_full, timeout, |s| !s.shutdown && s.is_full());
-        if s.shutdown {
-            return Err(PutError::ShutDown(item));
+        fault::panic_if_armed(&self.state);
+        let mut item = Some(item);
+        let mut take = || item.take().expect("an item is taken once");
+        // The lock-free path first; the lock only when the ring refuses.
+        if let Some(Ok(slot)) = self.ring.as_ref().map(Ring::reserve) {
+            self.fill(slot, take());
+            self.wake(&self.not_empty, &self.getters_parked);
+            return Ok(());
         }
-        if s.is_full() {
-            return Err(PutError::Full(item));
+        let (s, put) = self.wait(&self.not_full, Some(&self.putters_parked), timeout, |s| {
+            self.try_put(s, priority, &mut take)
+        });
+        let result = put.unwrap_or(Err(PutError::Full(())));
+        if result.is_ok() {
+            self.signal(&self.not_empty, &self.getters_parked);
+        }
+        drop(s);
+        result.map_err(|e| e.map(|()| item.take().expect("a refused item is kept")))
+    }
+
+    /// Puts the item `next` yields if there is room for it now; `None` when
+    /// there is not (`next` is not called then). Runs with the lock held.
+    fn try_put(
+        &self,
+        s: &mut State<T>,
+        priority: i64,
+        next: &mut impl FnMut() -> T,
+    ) -> Option<Result<(), PutError<()>>> {
+        if let Some(ring) = &self.ring {
+            match ring.reserve() {
+                Ok(slot) => {
+                    self.fill(slot, next());
+                    return Some(Ok(()));
+                }
+                Err(Refusal::Full) => return None,
+                // Closed: the store holds the items from now on.
+                Err(Refusal::Closed) => {}
+            }
+        }
+        if s.shutdown {
+            return Some(Err(PutError::ShutDown(())));
+        }
+        if s.store_is_full() {
+            return None;
         }
         if s.store.reserve(1).is_err() {
-            return Err(PutError::NoMemory(item));
+            return Some(Err(PutError::NoMemory(())));
         }
-        s.store.push(item, priority);
+        s.store.push(next(), priority);
         self.tasks.fetch_add(TASK, SeqCst);
-        drop(s);
-        self.not_empty.notify_one();
-        Ok(())
+        Some(Ok(()))
+    }
+
+    /// Counts the task, then hands the item to getters: a getter never sees
+    /// an item whose task is not counted yet.
+    fn fill(&self, slot: Reservation<'_, T>, item: T) {
+        self.tasks.fetch_add(TASK, SeqCst);
+        slot.fill(item);
     }
 
     /// Puts items in order: waits up to `timeout` until the first one fits,
@@ -152,7 +235,8 @@ impl<T> Queue<T> {
     /// iterator returns `Ok(0)` at once. If not even the first item fits, the
     /// error says why (`Full`, `ShutDown`, `NoMemory`). On a priority queue
     /// every item gets [`DEFAULT_PRIORITY`]. The iterator runs while the queue
-    /// is locked: it must not use the queue.
+    /// is locked and a place is held for its item: it must be quick and must
+    /// not use the queue.
     pub fn put_many<I>(&self, items: I, timeout: Timeout) -> Result<usize, PutError<()>>
     where
         I: IntoIterator<Item = T>,
@@ -162,26 +246,24 @@ impl<T> Queue<T> {
         if items.len() == 0 {
             return Ok(0);
         }
-        let mut s = self.state.lock();
-        wait_while(&mut s, &self.not_full, timeout, |s| !s.shutdown && s.is_full());
-        if s.shutdown {
-            return Err(PutError::ShutDown(()));
-        }
+        let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
+        let (mut s, first) = self.wait(&self.not_full, Some(&self.putters_parked), timeout, |s| {
+            self.try_put(s, DEFAULT_PRIORITY, &mut next)
+        });
+        first.unwrap_or(Err(PutError::Full(())))?;
         // Each item is counted and announced as it goes in, so that a panic
         // in the caller's iterator leaves the queue consistent.
-        let mut n = 0;
-        while !s.is_full() && items.len() > 0 && s.store.reserve(1).is_ok() {
-            let item = items.next().expect("an ExactSizeIterator with len() > 0 yields");
-            s.store.push(item, DEFAULT_PRIORITY);
-            self.tasks.fetch_add(TASK, SeqCst);
-            n += 1;
-            self.not_empty.notify_one();
+        self.signal(&self.not_empty, &self.getters_parked);
+        let mut n = 1;
+        while items.len() > 0 {
+            let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
+            match self.try_put(&mut s, DEFAULT_PRIORITY, &mut next) {
+                Some(Ok(())) => n += 1,
+                _ => break,
+            }
+            self.signal(&self.not_empty, &self.getters_parked);
         }
-        match n {
-            0 if s.is_full() => Err(PutError::Full(())),
-            0 => Err(PutError::NoMemory(())),
-            n => Ok(n),
-        }
+        Ok(n)
     }
 
     /// Takes the next item, waiting up to `timeout` for one (Python's `get`).
@@ -189,16 +271,36 @@ impl<T> Queue<T> {
     /// Fails with [`GetError::Empty`] when nothing arrived by the timeout, and
     /// with [`GetError::ShutDown`] once the queue is shut down and drained.
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
-        let mut s = self.state.lock();
-        wait_while(&mut s, &self.not_empty, timeout, |s| !s.shutdown && s.is_empty());
-        match s.store.pop() {
-            Some(item) => {
-                drop(s);
-                self.not_full.notify_one();
-                Ok(item)
+        // The lock-free path first; the lock only when the ring is empty.
+        if let Some(Popped::Item(item)) = self.ring.as_ref().map(Ring::pop) {
+            self.wake(&self.not_full, &self.putters_parked);
+            return Ok(item);
+        }
+        let (_s, got) = self.wait(&self.not_empty, Some(&self.getters_parked), timeout, |s| {
+            self.try_get(s)
+        });
+        let result = got.unwrap_or(Err(GetError::Empty));
+        if result.is_ok() {
+            self.signal(&self.not_full, &self.putters_parked);
+        }
+        result
+    }
+
+    /// Takes the next item if there is one now; `None` when there is not and
+    /// the queue is not shut down. Runs with the lock held.
+    fn try_get(&self, s: &mut State<T>) -> Option<Result<T, GetError>> {
+        if let Some(ring) = &self.ring {
+            match ring.pop() {
+                Popped::Item(item) => return Some(Ok(item)),
+                Popped::Empty => return None,
+                // Closed and empty: what is left (if anything) is in the store.
+                Popped::Drained => {}
             }
-            None if s.shutdown => Err(GetError::ShutDown),
-            None => Err(GetError::Empty),
+        }
+        match s.store.pop() {
+            Some(item) => Some(Ok(item)),
+            None if s.shutdown => Some(Err(GetError::ShutDown)),
+            None => None,
         }
     }
 
@@ -215,22 +317,18 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let mut s = self.state.lock();
-        wait_while(&mut s, &self.not_empty, timeout, |s| !s.shutdown && s.is_empty());
-        let n = max.min(s.store.len());
-        if n == 0 {
-            return Err(if s.shutdown {
-                GetError::ShutDown
-            } else {
-                GetError::Empty
-            });
-        }
+        let (mut s, first) = self.wait(&self.not_empty, Some(&self.getters_parked), timeout, |s| {
+            self.try_get(s)
+        });
+        let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
-        // store; an `Extend` that stops early leaves the rest queued.
+        // queue; an `Extend` that stops early leaves the rest queued.
         let mut moved = 0;
-        out.extend(std::iter::from_fn(|| s.store.pop()).take(n).inspect(|_| {
+        let mut first = Some(first);
+        let items = std::iter::from_fn(|| first.take().or_else(|| self.try_get(&mut s)?.ok()));
+        out.extend(items.take(max).inspect(|_| {
             moved += 1;
-            self.not_full.notify_one();
+            self.signal(&self.not_full, &self.putters_parked);
         }));
         Ok(moved)
     }
@@ -275,9 +373,9 @@ impl<T> Queue<T> {
     /// discards as done.
     pub fn join(&self, timeout: Timeout) -> Result<(), JoinTimeout> {
         if self.unfinished() > 0 {
-            let mut s = self.state.lock();
-            wait_while(&mut s, &self.all_done, timeout, |_| {
-                self.tasks.fetch_or(JOINER_WAITING, SeqCst) / TASK > 0
+            // No parked count: `task_done` learns of joiners from the flag.
+            let (_s, _) = self.wait(&self.all_done, None, timeout, |_| {
+                (self.tasks.fetch_or(JOINER_WAITING, SeqCst) / TASK == 0).then_some(())
             });
         }
         if self.unfinished() > 0 {
@@ -297,7 +395,10 @@ impl<T> Queue<T> {
     pub fn shutdown(&self, immediate: bool) -> Vec<T> {
         let mut s = self.state.lock();
         s.shutdown = true;
-        let discarded = if immediate { s.store.take_all() } else { Vec::new() };
+        if let Some(ring) = &self.ring {
+            ring.close();
+        }
+        let discarded = if immediate { self.take_all(&mut s) } else { Vec::new() };
         let _ = self.tasks.fetch_update(SeqCst, SeqCst, |t| {
             Some((t / TASK).saturating_sub(discarded.len()) * TASK + (t & JOINER_WAITING))
         });
@@ -310,19 +411,37 @@ impl<T> Queue<T> {
         discarded
     }
 
+    /// Removes every queued item, in queue order.
+    fn take_all(&self, s: &mut State<T>) -> Vec<T> {
+        let mut items = Vec::new();
+        if let Some(ring) = &self.ring {
+            while let Popped::Item(item) = ring.pop() {
+                items.push(item);
+            }
+        }
+        items.append(&mut s.store.take_all());
+        items
+    }
+
+    /// How many items are queued, the lock held.
+    fn len(&self, s: &State<T>) -> usize {
+        self.ring.as_ref().map_or(0, Ring::len) + s.store.len()
+    }
+
     /// How many items are queued (Python's `qsize`).
     pub fn qsize(&self) -> usize {
-        self.state.lock().store.len()
+        self.len(&self.state.lock())
     }
 
     /// Whether no item is queued (Python's `empty`).
     pub fn is_empty(&self) -> bool {
-        self.state.lock().is_empty()
+        self.qsize() == 0
     }
 
     /// Whether the queue is bounded and at its bound (Python's `full`).
     pub fn is_full(&self) -> bool {
-        self.state.lock().is_full()
+        let s = self.state.lock();
+        s.maxsize > 0 && self.len(&s) >= s.maxsize
     }
 
     /// The bound; `0` means unbounded (Python's `maxsize`).
@@ -332,9 +451,25 @@ impl<T> Queue<T> {
 
     /// Changes the bound of a live queue (Python's `q.maxsize = n`; `0`:
     /// unbounded). Shrinking keeps every queued item; putters that now fit wake.
+    ///
+    /// A lock-free ring holds bounds up to the one the queue was made with;
+    /// past that (or unbounded) its items move to the locked store for good.
     pub fn set_maxsize(&self, maxsize: usize) {
-        self.state.lock().maxsize = maxsize;
+        let mut s = self.state.lock();
+        s.maxsize = maxsize;
+        if let Some(ring) = &self.ring {
+            if (1..=ring.capacity()).contains(&maxsize) {
+                ring.set_bound(maxsize);
+            } else if ring.close() {
+                for item in self.take_all(&mut s) {
+                    s.store.push(item, DEFAULT_PRIORITY);
+                }
+            }
+        }
+        drop(s);
         self.not_full.notify_all();
+        // Getters parked on an emptied ring go on to the store.
+        self.not_empty.notify_all();
     }
 
     /// How many put items have not been marked done yet (Python's `unfinished_tasks`).
@@ -349,7 +484,76 @@ impl<T> Queue<T> {
 
     /// Consumes the queue and returns the items still in it, in queue order.
     pub fn into_items(self) -> Vec<T> {
-        self.state.into_inner().store.take_all()
+        let mut s = self.state.lock();
+        self.take_all(&mut s)
+    }
+
+    /// Runs `attempt` with the lock held until it returns `Some`, for as long
+    /// as `timeout` allows: at once, then after each of a few short back-offs
+    /// (lock released in between: cheap when the other side runs on another
+    /// core), then parked on `cv`, counted in `parked` so that the other side
+    /// knows to wake it. The deadline is fixed when waiting starts, so the
+    /// fast path never reads the clock. Returns the lock and the outcome
+    /// (`None`: the timeout passed).
+    fn wait<R>(
+        &self,
+        cv: &Condvar,
+        parked: Option<&AtomicUsize>,
+        timeout: Timeout,
+        mut attempt: impl FnMut(&mut State<T>) -> Option<R>,
+    ) -> (MutexGuard<'_, State<T>>, Option<R>) {
+        let mut s = self.state.lock();
+        if let Some(r) = attempt(&mut s) {
+            return (s, Some(r));
+        }
+        let until = match timeout.deadline() {
+            Deadline::Now => return (s, None),
+            Deadline::At(at) => Some(at),
+            Deadline::Never => None,
+        };
+        for step in 0..SNOOZE_STEPS {
+            snooze(&mut s, step);
+            if let Some(r) = attempt(&mut s) {
+                return (s, Some(r));
+            }
+        }
+        // Counted before the last look: a put or get that this look misses
+        // sees the count, and takes the lock (held here until parked) to wake us.
+        let _parked = parked.map(Parked::new);
+        loop {
+            if let Some(r) = attempt(&mut s) {
+                return (s, Some(r));
+            }
+            let notified = match until {
+                None => {
+                    cv.wait(&mut s);
+                    true
+                }
+                Some(at) => cv.wait_until(&mut s, at),
+            };
+            if !notified {
+                let r = attempt(&mut s);
+                return (s, r);
+            }
+        }
+    }
+
+    /// Wakes one thread parked on `cv` if `parked` counts any; the caller
+    /// holds the lock (so a counted thread is already parked).
+    fn signal(&self, cv: &Condvar, parked: &AtomicUsize) {
+        if parked.load(SeqCst) > 0 {
+            cv.notify_one();
+        }
+    }
+
+    /// As [`signal`](Queue::signal), from a caller without the lock: taking
+    /// it only when a thread is counted makes sure that thread has parked.
+    fn wake(&self, cv: &Condvar, parked: &AtomicUsize) {
+        fence_for_model();
+        if parked.load(SeqCst) > 0 {
+            drop(self.state.lock());
+            cv.notify_one();
+        }
     }
 }
 
@@ -366,8 +570,9 @@ mod fault {
     }
 
     /// Panics (with the queue locked) if this thread armed the fault.
-    pub(super) fn panic_if_armed() {
+    pub(super) fn panic_if_armed<S>(lock: &crate::sync::Mutex<S>) {
         if ARMED.replace(false) {
+            let _locked = lock.lock();
             panic!("fault injection: put panicked with the queue locked");
         }
     }
@@ -382,49 +587,12 @@ mod fault {
     }
 }
 
-/// Waits on `cv` while `blocked` holds, for as long as `timeout` allows:
-/// first a few short back-offs with the lock released (cheap when the other
-/// side is running on another core), then parked on `cv`. The deadline is
-/// fixed when waiting starts, so the fast path never reads the clock. The
-/// caller re-reads the state afterwards to learn the outcome.
-fn wait_while<T>(
-    s: &mut MutexGuard<'_, State<T>>,
-    cv: &Condvar,
-    timeout: Timeout,
-    blocked: impl Fn(&State<T>) -> bool,
-) {
-    if !blocked(s) {
-        return;
-    }
-    let until = match timeout.deadline() {
-        Deadline::Now => return,
-        Deadline::At(at) => Some(at),
-        Deadline::Never => None,
-    };
-    for step in 0..SNOOZE_STEPS {
-        snooze(s, step);
-        if !blocked(s) {
-            return;
-        }
-    }
-    while blocked(s) {
-        match until {
-            None => cv.wait(s),
-            Some(at) => {
-                if !cv.wait_until(s, at) {
-                    return;
-                }
-            }
-        }
-    }
-}
-
 impl<T> fmt::Debug for Queue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.state.lock();
         f.debug_struct("Queue")
             .field("order", &self.order)
-            .field("qsize", &s.store.len())
+            .field("qsize", &self.len(&s))
             .field("maxsize", &s.maxsize)
             .field("unfinished", &self.unfinished())
             .field("shutdown", &s.shutdown)

@@ -14,20 +14,44 @@ mod imp {
     /// How many times a blocked call backs off (see [`snooze`]) before it parks.
     pub(crate) const SNOOZE_STEPS: u32 = 10;
 
-    /// Releases the lock, backs off, and takes the lock again: step `k`
-    /// spins `2^k` times for the first few steps, then yields the CPU. A
-    /// waiter whose partner runs on another core is served without a
-    /// park/unpark round-trip through the kernel.
+    /// Releases the lock, backs off (see [`backoff`]), and takes the lock
+    /// again. A waiter whose partner runs on another core is served without
+    /// a park/unpark round-trip through the kernel.
     pub(crate) fn snooze<T>(guard: &mut MutexGuard<'_, T>, step: u32) {
-        MutexGuard::unlocked(guard, || {
-            if step < 6 {
-                for _ in 0..1u32 << step {
-                    std::hint::spin_loop();
-                }
-            } else {
-                std::thread::yield_now();
+        MutexGuard::unlocked(guard, || backoff(step));
+    }
+
+    /// One step of an exponential back-off: step `k` spins `2^k` times for
+    /// the first few steps, then yields the CPU.
+    pub(crate) fn backoff(step: u32) {
+        if step < 6 {
+            for _ in 0..1u32 << step {
+                std::hint::spin_loop();
             }
-        });
+        } else {
+            std::thread::yield_now();
+        }
+    }
+
+    /// A no-op: see the loom version. In real builds the sequentially
+    /// consistent accesses on both sides already order what it orders.
+    #[inline(always)]
+    pub(crate) fn fence_for_model() {}
+
+    /// `std`'s `UnsafeCell` with loom's closure-based API.
+    #[derive(Debug)]
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) fn new(value: T) -> Self {
+            Self(std::cell::UnsafeCell::new(value))
+        }
+
+        /// Runs `f` on a raw pointer to the value.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
     }
 
     /// A condition variable paired with [`Mutex`].
@@ -71,6 +95,21 @@ mod imp {
     /// Never called under loom (`SNOOZE_STEPS` is 0).
     pub(crate) fn snooze<T>(_guard: &mut MutexGuard<'_, T>, _step: u32) {}
 
+    /// A spin under loom must let the other model threads run.
+    pub(crate) fn backoff(_step: u32) {
+        loom::thread::yield_now();
+    }
+
+    /// loom models sequentially consistent accesses as acquire/release only
+    /// (fences are exact), so the wake-up handshake needs this fence to be
+    /// modelled faithfully; real builds get the same order from the
+    /// `SeqCst` accesses themselves.
+    pub(crate) fn fence_for_model() {
+        loom::sync::atomic::fence(loom::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(crate) use loom::cell::UnsafeCell;
+
     /// loom's mutex with parking_lot's signature (no poisoning).
     #[derive(Debug)]
     pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
@@ -85,10 +124,6 @@ mod imp {
 
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
             MutexGuard(Some(self.0.lock().unwrap()))
-        }
-
-        pub(crate) fn into_inner(self) -> T {
-            self.0.into_inner().unwrap()
         }
     }
 
@@ -142,4 +177,4 @@ pub(crate) use std::sync::atomic;
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic;
 
-pub(crate) use imp::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, snooze};
+pub(crate) use imp::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, UnsafeCell, backoff, fence_for_model, snooze};

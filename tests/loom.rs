@@ -3,6 +3,10 @@
 //! Under `--cfg loom`, `src/sync.rs` maps the queue's mutex and condition
 //! variables onto loom's, so these models explore the interleavings of the
 //! real `Queue` code (up to `LOOM_MAX_PREEMPTIONS` preemptions per run).
+//! Every model runs twice: on a FIFO queue's lock-free ring and on the locked
+//! store (see `Backing`). Under loom the ring's operations are atomic (see
+//! `src/ring.rs`), so these models check the protocol around it: parking,
+//! wake-ups, shutdown, bound changes and task counts.
 //! Each model asserts that no item is lost or duplicated, and relies on loom
 //! for the rest: a lost wake-up leaves a thread blocked with nobody left to
 //! wake it, which loom reports as a deadlock and fails the test.
@@ -20,7 +24,7 @@
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread::{self, JoinHandle};
-use tq::{GetError, PutError, Queue, Timeout};
+use tq::{GetError, Order, PutError, Queue, Timeout};
 
 const FOREVER: Timeout = Timeout::Forever;
 
@@ -30,9 +34,32 @@ fn spawn<R: Send + 'static>(q: &Arc<Queue<u32>>, f: impl FnOnce(&Queue<u32>) -> 
     thread::spawn(move || f(&q))
 }
 
-/// A queue of `maxsize` already holding `items`.
-fn queue_with(maxsize: usize, items: &[u32]) -> Arc<Queue<u32>> {
-    let q = Queue::new(maxsize);
+/// Where a model's queue keeps its items.
+#[derive(Clone, Copy, Debug)]
+enum Backing {
+    /// A FIFO queue's lock-free ring.
+    Ring,
+    /// The locked store, here of a priority queue whose items all have the
+    /// same priority: it hands them out in FIFO order too.
+    Locked,
+}
+
+/// Runs `model` once per backing.
+fn model_both(model: impl Fn(Backing) + Send + Sync + 'static) {
+    let model = std::sync::Arc::new(model);
+    for backing in [Backing::Ring, Backing::Locked] {
+        let model = std::sync::Arc::clone(&model);
+        loom::model(move || model(backing));
+    }
+}
+
+/// A queue of `maxsize` already holding `items`. An unbounded ring does not
+/// exist: `maxsize == 0` there means a bound no model reaches.
+fn queue_with(backing: Backing, maxsize: usize, items: &[u32]) -> Arc<Queue<u32>> {
+    let q = match backing {
+        Backing::Ring => Queue::new(if maxsize == 0 { 4 } else { maxsize }),
+        Backing::Locked => Queue::with_order(Order::Priority, maxsize),
+    };
     for &n in items {
         q.put(n, Timeout::NoWait).unwrap();
     }
@@ -51,8 +78,8 @@ fn sorted(mut v: Vec<u32>) -> Vec<u32> {
 
 #[test]
 fn handoff_through_capacity_one_keeps_every_item_in_order() {
-    loom::model(|| {
-        let q = queue_with(1, &[]);
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[]);
         let producer = spawn(&q, |q| {
             for n in 1..=2 {
                 q.put(n, FOREVER).unwrap();
@@ -68,8 +95,8 @@ fn handoff_through_capacity_one_keeps_every_item_in_order() {
 
 #[test]
 fn each_put_wakes_a_blocked_getter() {
-    loom::model(|| {
-        let q = queue_with(0, &[]);
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
         let getters = [spawn(&q, |q| q.get(FOREVER)), spawn(&q, |q| q.get(FOREVER))];
         q.put(1, FOREVER).unwrap();
         q.put(2, FOREVER).unwrap();
@@ -80,8 +107,8 @@ fn each_put_wakes_a_blocked_getter() {
 
 #[test]
 fn each_get_wakes_a_blocked_putter() {
-    loom::model(|| {
-        let q = queue_with(1, &[1]);
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
         let putters = [spawn(&q, |q| q.put(2, FOREVER)), spawn(&q, |q| q.put(3, FOREVER))];
         let got: Vec<u32> = (0..3).map(|_| q.get(FOREVER).unwrap()).collect();
         for p in putters {
@@ -94,8 +121,8 @@ fn each_get_wakes_a_blocked_putter() {
 
 #[test]
 fn put_many_wakes_every_getter_it_feeds() {
-    loom::model(|| {
-        let q = queue_with(0, &[]);
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
         let getters = [spawn(&q, |q| q.get(FOREVER)), spawn(&q, |q| q.get(FOREVER))];
         assert_eq!(q.put_many([1, 2], FOREVER).unwrap(), 2);
         let got = getters.map(|g| g.join().unwrap().unwrap());
@@ -105,8 +132,8 @@ fn put_many_wakes_every_getter_it_feeds() {
 
 #[test]
 fn get_many_wakes_every_putter_it_makes_room_for() {
-    loom::model(|| {
-        let q = queue_with(2, &[1, 2]);
+    model_both(|backing| {
+        let q = queue_with(backing, 2, &[1, 2]);
         let putters = [spawn(&q, |q| q.put(3, FOREVER)), spawn(&q, |q| q.put(4, FOREVER))];
         let mut got = Vec::new();
         assert_eq!(q.get_many(&mut got, 2, FOREVER), Ok(2));
@@ -121,8 +148,8 @@ fn get_many_wakes_every_putter_it_makes_room_for() {
 
 #[test]
 fn growing_maxsize_wakes_every_putter_that_now_fits() {
-    loom::model(|| {
-        let q = queue_with(1, &[1]);
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
         let putters = [spawn(&q, |q| q.put(2, FOREVER)), spawn(&q, |q| q.put(3, FOREVER))];
         q.set_maxsize(3);
         for p in putters {
@@ -136,8 +163,8 @@ fn growing_maxsize_wakes_every_putter_that_now_fits() {
 
 #[test]
 fn nowait_calls_never_block_and_never_lose_items() {
-    loom::model(|| {
-        let q = queue_with(1, &[]);
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[]);
         let producer = spawn(&q, |q| {
             (1..=2)
                 .filter(|&n| match q.put_nowait(n) {
@@ -169,8 +196,8 @@ fn drain_nowait(q: &Queue<u32>) -> Vec<u32> {
 
 #[test]
 fn join_returns_to_every_joiner_only_after_every_task_is_done() {
-    loom::model(|| {
-        let q = queue_with(0, &[1, 2]);
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1, 2]);
         let processed = Arc::new(AtomicUsize::new(0));
         let consumer = {
             let processed = Arc::clone(&processed);
@@ -199,8 +226,8 @@ fn join_returns_to_every_joiner_only_after_every_task_is_done() {
 
 #[test]
 fn shutdown_wakes_every_blocked_getter() {
-    loom::model(|| {
-        let q = queue_with(0, &[]);
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
         let getters = [spawn(&q, |q| q.get(FOREVER)), spawn(&q, |q| q.get(FOREVER))];
         q.shutdown(false);
         for g in getters {
@@ -211,8 +238,8 @@ fn shutdown_wakes_every_blocked_getter() {
 
 #[test]
 fn getters_racing_shutdown_drain_each_item_exactly_once() {
-    loom::model(|| {
-        let q = queue_with(0, &[]);
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
         let getters = [spawn(&q, drain), spawn(&q, drain)];
         q.put(1, FOREVER).unwrap();
         q.shutdown(false);
@@ -223,8 +250,8 @@ fn getters_racing_shutdown_drain_each_item_exactly_once() {
 
 #[test]
 fn shutdown_wakes_every_blocked_putter_and_keeps_every_item() {
-    loom::model(|| {
-        let q = queue_with(1, &[1]);
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
         let put = |n| move |q: &Queue<u32>| q.put(n, FOREVER).map(|()| n).map_err(|e| e.into_inner());
         let putters = [spawn(&q, put(2)), spawn(&q, put(3))];
         assert_eq!(q.get(FOREVER), Ok(1));
@@ -249,8 +276,8 @@ fn shutdown_wakes_every_blocked_putter_and_keeps_every_item() {
 
 #[test]
 fn joiners_return_after_a_graceful_shutdown_once_the_drained_items_are_done() {
-    loom::model(|| {
-        let q = queue_with(0, &[1]);
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1]);
         let joiner = spawn(&q, |q| q.join(FOREVER));
         let consumer = spawn(&q, |q| {
             let got = drain(q);
@@ -265,8 +292,8 @@ fn joiners_return_after_a_graceful_shutdown_once_the_drained_items_are_done() {
 
 #[test]
 fn immediate_shutdown_releases_joiners_and_discards_each_item_once() {
-    loom::model(|| {
-        let q = queue_with(0, &[1, 2]);
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1, 2]);
         let joiner = spawn(&q, |q| q.join(FOREVER));
         let getter = spawn(&q, |q| {
             let got = q.get(FOREVER).ok();
@@ -285,8 +312,8 @@ fn immediate_shutdown_releases_joiners_and_discards_each_item_once() {
 
 #[test]
 fn shutdown_racing_producer_and_consumer_loses_nothing() {
-    loom::model(|| {
-        let q = queue_with(1, &[]);
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[]);
         let producer = spawn(&q, |q| {
             (1..=2).take_while(|&n| q.put(n, FOREVER).is_ok()).count() as u32
         });
@@ -300,5 +327,38 @@ fn shutdown_racing_producer_and_consumer_loses_nothing() {
         let got = consumer.join().unwrap();
         assert_eq!(sorted([got, discarded].concat()), (1..=put).collect::<Vec<_>>());
         assert_eq!(q.join(Timeout::NoWait), Ok(()));
+    });
+}
+
+#[test]
+fn growing_past_the_ring_moves_its_items_and_wakes_a_blocked_getter() {
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
+        let getter = spawn(&q, |q| [q.get(FOREVER).unwrap(), q.get(FOREVER).unwrap()]);
+        q.set_maxsize(0);
+        q.put(2, FOREVER).unwrap();
+        q.put(3, FOREVER).unwrap();
+        assert_eq!(getter.join().unwrap(), [1, 2]);
+        assert_eq!(drain_nowait(&q), [3]);
+    });
+}
+
+#[test]
+fn a_shrunk_ring_admits_a_blocked_putter_only_below_the_new_bound() {
+    model_both(|backing| {
+        let q = queue_with(backing, 2, &[1, 2]);
+        q.set_maxsize(1);
+        let putter = spawn(&q, |q| {
+            q.put(3, FOREVER).unwrap();
+        });
+        assert_eq!(q.get(FOREVER), Ok(1));
+        assert_eq!(q.get(FOREVER), Ok(2));
+        putter.join().unwrap();
+        assert_eq!(
+            q.qsize(),
+            1,
+            "the putter got in only once the queue was under the bound"
+        );
+        assert_eq!(drain_nowait(&q), [3]);
     });
 }

@@ -517,10 +517,17 @@ fn mpmc_hands_every_item_out_exactly_once() {
 }
 
 /// A panic in the caller's iterator leaves every item already put counted
-/// as a task and announced to blocked getters.
+/// as a task and announced to blocked getters, on the locked store
+/// (unbounded) and on the lock-free ring (bounded).
 #[test]
 fn put_many_stays_consistent_when_the_iterator_panics() {
-    let q = Arc::new(Queue::new(0));
+    for maxsize in [0, 4] {
+        put_many_with_a_panicking_iterator(maxsize);
+    }
+}
+
+fn put_many_with_a_panicking_iterator(maxsize: usize) {
+    let q = Arc::new(Queue::new(maxsize));
     let getter = {
         let q = Arc::clone(&q);
         thread::spawn(move || q.get(Timeout::After(Duration::from_secs(10))))
@@ -539,4 +546,11 @@ fn put_many_stays_consistent_when_the_iterator_panics() {
     assert_eq!(q.qsize(), 1);
     assert_eq!(q.unfinished(), 2, "both items put count as tasks");
     assert_eq!(q.join(Timeout::NoWait), Err(JoinTimeout));
+    assert_eq!(q.get_nowait(), Ok(2));
+    assert_eq!(
+        q.get_nowait(),
+        Err(GetError::Empty),
+        "nothing stands for the failed item"
+    );
+    assert!(q.is_empty());
 }

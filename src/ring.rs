@@ -1,0 +1,472 @@
+//! The lock-free ring behind a bounded FIFO queue.
+//!
+//! A fixed array of slots, each with a sequence stamp (Dmitry Vyukov's
+//! bounded MPMC queue, with positions laid out as `lap | index` the way
+//! crossbeam's `ArrayQueue` does, so any capacity works without a division).
+//! A producer claims a position with one compare-and-swap on `tail`, a
+//! consumer with one on `head`; the two sides meet only in the slot they hand
+//! over, and a slot's stamp says whose turn it is. No lock is taken.
+//!
+//! On top of that:
+//! - a *bound* at most the capacity (`set_bound`), for a live `maxsize` change;
+//! - a *mark* bit in `tail` that closes the ring: every claim after it fails,
+//!   so no item slips in after a shutdown, while consumers still drain it;
+//! - a claimed slot is filled through a [`Reservation`]; one dropped unfilled
+//!   (a caller's iterator panicked) leaves a hole that consumers skip.
+//!
+//! Under loom each ring operation runs alone (behind a model mutex): a thread
+//! that spins on another's in-flight store is a loop loom cannot bound, so
+//! the models check the queue's protocol around a linearizable ring, and the
+//! ring's own memory orderings are checked by Miri (`verify.sh miri`), TSan
+//! and the checksummed stress tests.
+
+use std::mem;
+
+use crate::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
+use crate::sync::atomic::{AtomicUsize, fence};
+use crate::sync::{UnsafeCell, backoff};
+
+/// Keeps `head` and `tail` on cache lines of their own, so producers and
+/// consumers do not invalidate each other's line on every operation.
+#[repr(align(128))]
+struct Padded<T>(T);
+
+/// One place in the ring. `stamp` is the position the slot is ready for: a
+/// producer may fill it when `stamp == tail`, a consumer may take it when
+/// `stamp == head + 1`.
+struct Slot<T> {
+    stamp: AtomicUsize,
+    /// `None` when empty or a hole.
+    item: UnsafeCell<Option<T>>,
+}
+
+/// What [`Ring::reserve`] can say instead of handing out a slot.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// As many items as the bound allows are queued.
+    Full,
+    /// The ring is closed to new items.
+    Closed,
+}
+
+/// What [`Ring::pop`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Popped<T> {
+    Item(T),
+    /// Nothing queued right now.
+    Empty,
+    /// Nothing queued, and closed: nothing ever will be.
+    Drained,
+}
+
+/// A fixed-capacity multi-producer multi-consumer FIFO.
+pub(crate) struct Ring<T> {
+    /// The position of the next item to take.
+    head: Padded<AtomicUsize>,
+    /// The position of the next slot to fill, plus `mark` once closed.
+    tail: Padded<AtomicUsize>,
+    /// At most this many items may be queued (`1..=cap`).
+    bound: AtomicUsize,
+    /// How many holes are queued (see [`Reservation`]); `len` leaves them out.
+    holes: AtomicUsize,
+    slots: Box<[Slot<T>]>,
+    cap: usize,
+    /// The closed bit: the lowest power of two above every index.
+    mark: usize,
+    /// Adding this to a position moves it one lap on (`2 * mark`).
+    one_lap: usize,
+    /// Makes each operation atomic in the model (see the module docs).
+    #[cfg(loom)]
+    model: crate::sync::Mutex<()>,
+}
+
+/// Proof that an operation runs alone, under loom; nothing otherwise.
+#[cfg(loom)]
+type Alone<'a> = crate::sync::MutexGuard<'a, ()>;
+#[cfg(not(loom))]
+type Alone<'a> = std::marker::PhantomData<&'a ()>;
+
+// SAFETY: items move between threads through the ring (so `T: Send`); a
+// slot's value is only touched by the one thread its stamp hands it to.
+unsafe impl<T: Send> Send for Ring<T> {}
+// SAFETY: as above; every shared field is atomic.
+unsafe impl<T: Send> Sync for Ring<T> {}
+
+impl<T> Ring<T> {
+    /// An empty ring of `cap` slots (`cap > 0`), or `None` if the slots
+    /// cannot be allocated.
+    pub(crate) fn new(cap: usize) -> Option<Self> {
+        assert!(cap > 0, "a ring needs at least one slot");
+        let mark = (cap + 1).checked_next_power_of_two()?;
+        let one_lap = mark.checked_mul(2)?;
+        let mut slots = Vec::new();
+        slots.try_reserve_exact(cap).ok()?;
+        slots.extend((0..cap).map(|i| Slot {
+            stamp: AtomicUsize::new(i),
+            item: UnsafeCell::new(None),
+        }));
+        Some(Ring {
+            head: Padded(AtomicUsize::new(0)),
+            tail: Padded(AtomicUsize::new(0)),
+            bound: AtomicUsize::new(cap),
+            holes: AtomicUsize::new(0),
+            slots: slots.into_boxed_slice(),
+            cap,
+            mark,
+            one_lap,
+            #[cfg(loom)]
+            model: crate::sync::Mutex::new(()),
+        })
+    }
+
+    /// Under loom, keeps other ring operations out until dropped.
+    fn alone(&self) -> Alone<'_> {
+        #[cfg(loom)]
+        return self.model.lock();
+        #[cfg(not(loom))]
+        std::marker::PhantomData
+    }
+
+    /// How many slots the ring has: the largest bound it can hold.
+    pub(crate) fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// Sets how many items may be queued, `1..=capacity()`. Items already
+    /// queued beyond a smaller bound stay; claims fail until gets make room.
+    pub(crate) fn set_bound(&self, bound: usize) {
+        let _alone = self.alone();
+        assert!((1..=self.cap).contains(&bound), "the bound must fit the ring");
+        self.bound.store(bound, SeqCst);
+    }
+
+    /// Closes the ring to new items; returns whether it was open.
+    pub(crate) fn close(&self) -> bool {
+        let _alone = self.alone();
+        self.tail.0.fetch_or(self.mark, SeqCst) & self.mark == 0
+    }
+
+    /// The position after `pos`.
+    fn next(&self, pos: usize) -> usize {
+        if (pos & (self.mark - 1)) + 1 < self.cap {
+            pos + 1
+        } else {
+            (pos & !(self.one_lap - 1)).wrapping_add(self.one_lap)
+        }
+    }
+
+    /// How many positions lie from `head` up to `tail` (both unmarked, `head`
+    /// not past `tail`).
+    fn distance(&self, head: usize, tail: usize) -> usize {
+        let hix = head & (self.mark - 1);
+        let tix = tail & (self.mark - 1);
+        if hix < tix {
+            tix - hix
+        } else if hix > tix {
+            self.cap - hix + tix
+        } else if head == tail {
+            0
+        } else {
+            self.cap
+        }
+    }
+
+    /// How many items are queued. A hole takes a slot (and so counts toward
+    /// the bound) until a get skips it, but is not counted here.
+    pub(crate) fn len(&self) -> usize {
+        let _alone = self.alone();
+        loop {
+            let tail = self.tail.0.load(SeqCst);
+            let head = self.head.0.load(SeqCst);
+            // Only a snapshot in which tail did not move is consistent.
+            if self.tail.0.load(SeqCst) == tail {
+                let slots = self.distance(head, tail & !self.mark);
+                return slots.saturating_sub(self.holes.load(SeqCst));
+            }
+        }
+    }
+
+    /// Whether the bound leaves no room at `tail`, judged from a head read
+    /// after a full fence (so that a consumer's take is either seen here or
+    /// sees this caller's wait registration).
+    fn at_bound(&self, tail: usize, bound: usize) -> bool {
+        fence(SeqCst);
+        let head = self.head.0.load(Relaxed);
+        // Consistent only if tail has not moved since it was read.
+        self.distance(head, tail) >= bound && self.tail.0.load(Relaxed) == tail
+    }
+
+    /// Claims the next slot, without waiting for room. The item goes in
+    /// through the returned reservation.
+    pub(crate) fn reserve(&self) -> Result<Reservation<'_, T>, Refusal> {
+        let alone = self.alone();
+        let mut step = 0;
+        let mut tail = self.tail.0.load(Relaxed);
+        loop {
+            if tail & self.mark != 0 {
+                return Err(Refusal::Closed);
+            }
+            let slot = &self.slots[tail & (self.mark - 1)];
+            let stamp = slot.stamp.load(Acquire);
+            if stamp == tail {
+                let bound = self.bound.load(Relaxed);
+                if bound < self.cap && self.distance(self.head.0.load(Relaxed), tail) >= bound {
+                    if self.at_bound(tail, bound) {
+                        return Err(Refusal::Full);
+                    }
+                    tail = self.tail.0.load(Relaxed);
+                    continue;
+                }
+                match self
+                    .tail
+                    .0
+                    .compare_exchange_weak(tail, self.next(tail), SeqCst, Relaxed)
+                {
+                    Ok(_) => {
+                        return Ok(Reservation {
+                            ring: self,
+                            slot,
+                            stamp: tail + 1,
+                            published: false,
+                            _alone: alone,
+                        });
+                    }
+                    Err(now) => tail = now,
+                }
+            } else if stamp.wrapping_add(self.one_lap) == tail + 1 {
+                // The slot still holds last lap's item: full, unless a
+                // consumer is taking it right now.
+                fence(SeqCst);
+                if self.head.0.load(Relaxed).wrapping_add(self.one_lap) == tail {
+                    return Err(Refusal::Full);
+                }
+                backoff(step);
+                step += 1;
+                tail = self.tail.0.load(Relaxed);
+            } else {
+                // Another producer took this position first.
+                backoff(step);
+                step += 1;
+                tail = self.tail.0.load(Relaxed);
+            }
+        }
+    }
+
+    /// Takes the oldest item, without waiting for one. A slot claimed by a
+    /// producer that has not filled it yet is waited for (briefly: filling
+    /// is a store).
+    pub(crate) fn pop(&self) -> Popped<T> {
+        let _alone = self.alone();
+        let mut step = 0;
+        let mut head = self.head.0.load(Relaxed);
+        loop {
+            let slot = &self.slots[head & (self.mark - 1)];
+            let stamp = slot.stamp.load(Acquire);
+            if stamp == head + 1 {
+                match self
+                    .head
+                    .0
+                    .compare_exchange_weak(head, self.next(head), SeqCst, Relaxed)
+                {
+                    Ok(_) => {
+                        // SAFETY: winning the CAS on a filled slot makes this
+                        // thread its only reader until the stamp moves on.
+                        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+                        slot.stamp.store(head.wrapping_add(self.one_lap), Release);
+                        match item {
+                            Some(item) => return Popped::Item(item),
+                            None => {
+                                self.holes.fetch_sub(1, SeqCst);
+                                head = self.head.0.load(Relaxed);
+                            }
+                        }
+                    }
+                    Err(now) => head = now,
+                }
+            } else if stamp == head {
+                fence(SeqCst);
+                let tail = self.tail.0.load(Relaxed);
+                if tail & !self.mark == head {
+                    return if tail & self.mark != 0 {
+                        Popped::Drained
+                    } else {
+                        Popped::Empty
+                    };
+                }
+                // Claimed, not filled yet.
+                backoff(step);
+                step += 1;
+                head = self.head.0.load(Relaxed);
+            } else {
+                // Another consumer took this position first.
+                backoff(step);
+                step += 1;
+                head = self.head.0.load(Relaxed);
+            }
+        }
+    }
+}
+
+/// A claimed slot: [`fill`](Reservation::fill) puts the item in and hands
+/// it to consumers. Dropped unfilled, it leaves a hole that consumers skip.
+pub(crate) struct Reservation<'a, T> {
+    ring: &'a Ring<T>,
+    slot: &'a Slot<T>,
+    /// The stamp that marks the slot filled.
+    stamp: usize,
+    published: bool,
+    _alone: Alone<'a>,
+}
+
+impl<T> Reservation<'_, T> {
+    /// Fills the slot with `item` and publishes it.
+    pub(crate) fn fill(mut self, item: T) {
+        self.publish(Some(item));
+    }
+
+    /// Publishes the slot, once.
+    fn publish(&mut self, item: Option<T>) {
+        if mem::replace(&mut self.published, true) {
+            return;
+        }
+        if item.is_none() {
+            self.ring.holes.fetch_add(1, SeqCst);
+        }
+        // SAFETY: the claim made this thread the slot's only user until the
+        // stamp below hands it to a consumer; the slot holds `None` (its
+        // last item was taken), so nothing is leaked.
+        self.slot.item.with_mut(|p| unsafe { p.write(item) });
+        self.slot.stamp.store(self.stamp, Release);
+    }
+}
+
+impl<T> Drop for Reservation<'_, T> {
+    fn drop(&mut self) {
+        self.publish(None);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    fn drain<T>(r: &Ring<T>) -> Vec<T> {
+        std::iter::from_fn(|| match r.pop() {
+            Popped::Item(x) => Some(x),
+            _ => None,
+        })
+        .collect()
+    }
+
+    fn push(r: &Ring<u32>, x: u32) -> Result<(), Refusal> {
+        r.reserve().map(|slot| slot.fill(x))
+    }
+
+    #[test]
+    fn keeps_fifo_order_over_many_laps() {
+        for cap in [1, 2, 3, 5, 8] {
+            let r = Ring::new(cap).unwrap();
+            let mut next_out = 0;
+            for x in 0..50u32 {
+                if push(&r, x) == Err(Refusal::Full) {
+                    assert_eq!(r.len(), cap);
+                    assert_eq!(r.pop(), Popped::Item(next_out));
+                    next_out += 1;
+                    push(&r, x).unwrap();
+                }
+            }
+            let rest = drain(&r);
+            assert_eq!(rest, (next_out..50).collect::<Vec<_>>(), "cap {cap}");
+            assert_eq!(r.pop(), Popped::Empty);
+        }
+    }
+
+    #[test]
+    fn a_smaller_bound_limits_claims_and_keeps_items() {
+        let r = Ring::new(4).unwrap();
+        for x in 0..4 {
+            push(&r, x).unwrap();
+        }
+        r.set_bound(2);
+        assert_eq!(r.len(), 4, "shrinking keeps every item");
+        assert_eq!(r.pop(), Popped::Item(0));
+        assert_eq!(r.pop(), Popped::Item(1));
+        assert_eq!(push(&r, 9), Err(Refusal::Full), "two queued, bound two");
+        assert_eq!(r.pop(), Popped::Item(2));
+        push(&r, 9).unwrap();
+        assert_eq!(push(&r, 10), Err(Refusal::Full));
+        r.set_bound(4);
+        push(&r, 10).unwrap();
+        assert_eq!(drain(&r), [3, 9, 10]);
+    }
+
+    #[test]
+    fn closing_refuses_claims_and_drains_what_is_queued() {
+        let r = Ring::new(3).unwrap();
+        push(&r, 1).unwrap();
+        assert!(r.close());
+        assert!(!r.close(), "closing twice reports the ring already closed");
+        assert_eq!(push(&r, 2), Err(Refusal::Closed));
+        assert_eq!(r.len(), 1);
+        assert_eq!(r.pop(), Popped::Item(1));
+        assert_eq!(r.pop(), Popped::Drained);
+    }
+
+    #[test]
+    fn an_unfilled_reservation_is_a_hole_that_pops_skip() {
+        let r = Ring::new(3).unwrap();
+        push(&r, 1).unwrap();
+        drop(r.reserve().unwrap());
+        push(&r, 3).unwrap();
+        assert_eq!(r.len(), 2, "the hole is not an item");
+        assert_eq!(drain(&r), [1, 3]);
+        assert_eq!(r.len(), 0);
+    }
+
+    /// Producers and consumers racing on a tiny ring, spinning where it
+    /// refuses: every item comes out once. Under Miri this explores weak
+    /// memory effects and checks for data races on the slots.
+    #[test]
+    fn racing_threads_move_every_item_exactly_once() {
+        const PER_PRODUCER: u32 = if cfg!(miri) { 40 } else { 20_000 };
+        let r = Ring::new(2).unwrap();
+        let got = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for p in 0..2 {
+                let r = &r;
+                s.spawn(move || {
+                    for i in 0..PER_PRODUCER {
+                        while push(r, p * PER_PRODUCER + i).is_err() {
+                            std::thread::yield_now();
+                        }
+                    }
+                });
+            }
+            for _ in 0..2 {
+                let (r, got) = (&r, &got);
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    while mine.len() < PER_PRODUCER as usize {
+                        match r.pop() {
+                            Popped::Item(x) => mine.push(x),
+                            _ => std::thread::yield_now(),
+                        }
+                    }
+                    got.lock().unwrap().extend(mine);
+                });
+            }
+        });
+        let mut got = got.into_inner().unwrap();
+        got.sort_unstable();
+        assert_eq!(got, (0..2 * PER_PRODUCER).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn dropping_the_ring_drops_queued_items() {
+        let item = std::sync::Arc::new(());
+        let r = Ring::new(2).unwrap();
+        r.reserve().unwrap().fill(std::sync::Arc::clone(&item));
+        drop(r);
+        assert_eq!(std::sync::Arc::strong_count(&item), 1);
+    }
+}
