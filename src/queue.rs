@@ -11,7 +11,7 @@ use crate::ring::{Popped, Refusal, Reservation, Ring};
 use crate::store::{Order, Store};
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
-use crate::sync::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, fence_for_model, snooze};
+use crate::sync::{Condvar, Mutex, MutexGuard, Padded, SNOOZE_STEPS, fence_for_model, snooze};
 use crate::timeout::{Deadline, Timeout};
 
 /// The priority of an item put without one (by `put` on a priority queue).
@@ -50,16 +50,23 @@ pub struct Queue<T> {
     not_full: Condvar,
     /// Joiners wait here for the unfinished count to reach zero.
     all_done: Condvar,
-    /// How many getters are parked (or about to park, with the lock held).
-    /// A put takes the lock to wake one only when this is not zero.
-    getters_parked: AtomicUsize,
-    /// How many putters are parked (or about to park), as `getters_parked`.
-    putters_parked: AtomicUsize,
+    /// How many threads are parked (or about to park, with the lock held).
+    /// Read on every put and get, written only around a wait: kept away
+    /// from the counters that change on every operation.
+    parked: Padded<ParkedCounts>,
     /// The unfinished-task count (items put and not yet marked done) times
     /// two, plus [`JOINER_WAITING`]. A put raises it before its item can be
     /// got; `task_done` lowers it without the lock, and takes the lock to
     /// wake joiners only when it brings the count to zero with the flag set.
-    tasks: AtomicUsize,
+    tasks: Padded<AtomicUsize>,
+}
+
+/// See `Queue::parked`.
+struct ParkedCounts {
+    /// Getters: a put takes the lock to wake one only when this is not zero.
+    getters: AtomicUsize,
+    /// Putters, as `getters`.
+    putters: AtomicUsize,
 }
 
 /// The flag bit of `Queue::tasks`: a joiner is (about to be) parked. A
@@ -86,7 +93,7 @@ impl<T> State<T> {
     }
 }
 
-/// Counts a thread in `Queue::getters_parked` or `putters_parked` for as long
+/// Counts a thread in `Queue::parked` for as long
 /// as it may park.
 struct Parked<'a>(&'a AtomicUsize);
 
@@ -128,9 +135,11 @@ impl<T> Queue<T> {
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_done: Condvar::new(),
-            getters_parked: AtomicUsize::new(0),
-            putters_parked: AtomicUsize::new(0),
-            tasks: AtomicUsize::new(0),
+            parked: Padded(ParkedCounts {
+                getters: AtomicUsize::new(0),
+                putters: AtomicUsize::new(0),
+            }),
+            tasks: Padded(AtomicUsize::new(0)),
         }
     }
 
@@ -172,15 +181,15 @@ impl<T> Queue<T> {
         // The lock-free path first; the lock only when the ring refuses.
         if let Some(Ok(slot)) = self.ring.as_ref().map(Ring::reserve) {
             self.fill(slot, take());
-            self.wake(&self.not_empty, &self.getters_parked);
+            self.wake(&self.not_empty, &self.parked.getters);
             return Ok(());
         }
-        let (s, put) = self.wait(&self.not_full, Some(&self.putters_parked), timeout, |s| {
+        let (s, put) = self.wait(&self.not_full, Some(&self.parked.putters), timeout, |s| {
             self.try_put(s, priority, &mut take)
         });
         let result = put.unwrap_or(Err(PutError::Full(())));
         if result.is_ok() {
-            self.signal(&self.not_empty, &self.getters_parked);
+            self.signal(&self.not_empty, &self.parked.getters);
         }
         drop(s);
         result.map_err(|e| e.map(|()| item.take().expect("a refused item is kept")))
@@ -247,13 +256,13 @@ impl<T> Queue<T> {
             return Ok(0);
         }
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
-        let (mut s, first) = self.wait(&self.not_full, Some(&self.putters_parked), timeout, |s| {
+        let (mut s, first) = self.wait(&self.not_full, Some(&self.parked.putters), timeout, |s| {
             self.try_put(s, DEFAULT_PRIORITY, &mut next)
         });
         first.unwrap_or(Err(PutError::Full(())))?;
         // Each item is counted and announced as it goes in, so that a panic
         // in the caller's iterator leaves the queue consistent.
-        self.signal(&self.not_empty, &self.getters_parked);
+        self.signal(&self.not_empty, &self.parked.getters);
         let mut n = 1;
         while items.len() > 0 {
             let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
@@ -261,7 +270,7 @@ impl<T> Queue<T> {
                 Some(Ok(())) => n += 1,
                 _ => break,
             }
-            self.signal(&self.not_empty, &self.getters_parked);
+            self.signal(&self.not_empty, &self.parked.getters);
         }
         Ok(n)
     }
@@ -273,15 +282,15 @@ impl<T> Queue<T> {
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
         // The lock-free path first; the lock only when the ring is empty.
         if let Some(Popped::Item(item)) = self.ring.as_ref().map(Ring::pop) {
-            self.wake(&self.not_full, &self.putters_parked);
+            self.wake(&self.not_full, &self.parked.putters);
             return Ok(item);
         }
-        let (_s, got) = self.wait(&self.not_empty, Some(&self.getters_parked), timeout, |s| {
+        let (_s, got) = self.wait(&self.not_empty, Some(&self.parked.getters), timeout, |s| {
             self.try_get(s)
         });
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
-            self.signal(&self.not_full, &self.putters_parked);
+            self.signal(&self.not_full, &self.parked.putters);
         }
         result
     }
@@ -317,7 +326,7 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait(&self.not_empty, Some(&self.getters_parked), timeout, |s| {
+        let (mut s, first) = self.wait(&self.not_empty, Some(&self.parked.getters), timeout, |s| {
             self.try_get(s)
         });
         let first = first.unwrap_or(Err(GetError::Empty))?;
@@ -328,7 +337,7 @@ impl<T> Queue<T> {
         let items = std::iter::from_fn(|| first.take().or_else(|| self.try_get(&mut s)?.ok()));
         out.extend(items.take(max).inspect(|_| {
             moved += 1;
-            self.signal(&self.not_full, &self.putters_parked);
+            self.signal(&self.not_full, &self.parked.putters);
         }));
         Ok(moved)
     }

@@ -24,12 +24,7 @@ use std::mem;
 
 use crate::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use crate::sync::atomic::{AtomicUsize, fence};
-use crate::sync::{UnsafeCell, backoff};
-
-/// Keeps `head` and `tail` on cache lines of their own, so producers and
-/// consumers do not invalidate each other's line on every operation.
-#[repr(align(128))]
-struct Padded<T>(T);
+use crate::sync::{Padded, UnsafeCell, backoff};
 
 /// One place in the ring. `stamp` is the position the slot is ready for: a
 /// producer may fill it when `stamp == tail`, a consumer may take it when
@@ -143,7 +138,7 @@ impl<T> Ring<T> {
     /// Closes the ring to new items; returns whether it was open.
     pub(crate) fn close(&self) -> bool {
         let _alone = self.alone();
-        self.tail.0.fetch_or(self.mark, SeqCst) & self.mark == 0
+        self.tail.fetch_or(self.mark, SeqCst) & self.mark == 0
     }
 
     /// The position after `pos`.
@@ -176,10 +171,10 @@ impl<T> Ring<T> {
     pub(crate) fn len(&self) -> usize {
         let _alone = self.alone();
         loop {
-            let tail = self.tail.0.load(SeqCst);
-            let head = self.head.0.load(SeqCst);
+            let tail = self.tail.load(SeqCst);
+            let head = self.head.load(SeqCst);
             // Only a snapshot in which tail did not move is consistent.
-            if self.tail.0.load(SeqCst) == tail {
+            if self.tail.load(SeqCst) == tail {
                 let slots = self.distance(head, tail & !self.mark);
                 return slots.saturating_sub(self.holes.load(SeqCst));
             }
@@ -191,9 +186,9 @@ impl<T> Ring<T> {
     /// sees this caller's wait registration).
     fn at_bound(&self, tail: usize, bound: usize) -> bool {
         fence(SeqCst);
-        let head = self.head.0.load(Relaxed);
+        let head = self.head.load(Relaxed);
         // Consistent only if tail has not moved since it was read.
-        self.distance(head, tail) >= bound && self.tail.0.load(Relaxed) == tail
+        self.distance(head, tail) >= bound && self.tail.load(Relaxed) == tail
     }
 
     /// Claims the next slot, without waiting for room. The item goes in
@@ -201,7 +196,7 @@ impl<T> Ring<T> {
     pub(crate) fn reserve(&self) -> Result<Reservation<'_, T>, Refusal> {
         let alone = self.alone();
         let mut step = 0;
-        let mut tail = self.tail.0.load(Relaxed);
+        let mut tail = self.tail.load(Relaxed);
         loop {
             if tail & self.mark != 0 {
                 return Err(Refusal::Closed);
@@ -210,11 +205,11 @@ impl<T> Ring<T> {
             let stamp = slot.stamp.load(Acquire);
             if stamp == tail {
                 let bound = self.bound.load(Relaxed);
-                if bound < self.cap && self.distance(self.head.0.load(Relaxed), tail) >= bound {
+                if bound < self.cap && self.distance(self.head.load(Relaxed), tail) >= bound {
                     if self.at_bound(tail, bound) {
                         return Err(Refusal::Full);
                     }
-                    tail = self.tail.0.load(Relaxed);
+                    tail = self.tail.load(Relaxed);
                     continue;
                 }
                 match self
@@ -237,17 +232,17 @@ impl<T> Ring<T> {
                 // The slot still holds last lap's item: full, unless a
                 // consumer is taking it right now.
                 fence(SeqCst);
-                if self.head.0.load(Relaxed).wrapping_add(self.one_lap) == tail {
+                if self.head.load(Relaxed).wrapping_add(self.one_lap) == tail {
                     return Err(Refusal::Full);
                 }
                 backoff(step);
                 step += 1;
-                tail = self.tail.0.load(Relaxed);
+                tail = self.tail.load(Relaxed);
             } else {
                 // Another producer took this position first.
                 backoff(step);
                 step += 1;
-                tail = self.tail.0.load(Relaxed);
+                tail = self.tail.load(Relaxed);
             }
         }
     }
@@ -258,7 +253,7 @@ impl<T> Ring<T> {
     pub(crate) fn pop(&self) -> Popped<T> {
         let _alone = self.alone();
         let mut step = 0;
-        let mut head = self.head.0.load(Relaxed);
+        let mut head = self.head.load(Relaxed);
         loop {
             let slot = &self.slots[head & (self.mark - 1)];
             let stamp = slot.stamp.load(Acquire);
@@ -277,7 +272,7 @@ impl<T> Ring<T> {
                             Some(item) => return Popped::Item(item),
                             None => {
                                 self.holes.fetch_sub(1, SeqCst);
-                                head = self.head.0.load(Relaxed);
+                                head = self.head.load(Relaxed);
                             }
                         }
                     }
@@ -285,7 +280,7 @@ impl<T> Ring<T> {
                 }
             } else if stamp == head {
                 fence(SeqCst);
-                let tail = self.tail.0.load(Relaxed);
+                let tail = self.tail.load(Relaxed);
                 if tail & !self.mark == head {
                     return if tail & self.mark != 0 {
                         Popped::Drained
@@ -296,12 +291,12 @@ impl<T> Ring<T> {
                 // Claimed, not filled yet.
                 backoff(step);
                 step += 1;
-                head = self.head.0.load(Relaxed);
+                head = self.head.load(Relaxed);
             } else {
                 // Another consumer took this position first.
                 backoff(step);
                 step += 1;
-                head = self.head.0.load(Relaxed);
+                head = self.head.load(Relaxed);
             }
         }
     }
