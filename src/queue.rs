@@ -5,9 +5,10 @@
 //! behaviour is the one `design.md` fixes.
 
 use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
 
 use crate::error::{GetError, JoinTimeout, PutError, TooManyDone};
-use crate::ring::{Popped, Refusal, Reservation, Ring};
+use crate::ring::{Popped, Refusal, Ring};
 use crate::store::{Order, Store};
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
@@ -54,11 +55,20 @@ pub struct Queue<T> {
     /// Read on every put and get, written only around a wait: kept away
     /// from the counters that change on every operation.
     parked: Padded<ParkedCounts>,
-    /// The unfinished-task count (items put and not yet marked done) times
-    /// two, plus [`JOINER_WAITING`]. A put raises it before its item can be
-    /// got; `task_done` lowers it without the lock, and takes the lock to
-    /// wake joiners only when it brings the count to zero with the flag set.
-    tasks: Padded<AtomicUsize>,
+    /// The task count, kept off the put path: unfinished = items ever put
+    /// (the ring's claimed positions plus `Tasks::stored`) - tasks done.
+    tasks: Padded<Tasks>,
+}
+
+/// See `Queue::tasks`.
+struct Tasks {
+    /// How many items were put into the locked store (counted under the lock).
+    stored: AtomicUsize,
+    /// How many tasks were marked done, times two, plus [`JOINER_WAITING`].
+    /// `task_done` raises it without the lock, and takes the lock to wake
+    /// joiners only when it brings the unfinished count to zero with the
+    /// flag set.
+    done: AtomicUsize,
 }
 
 /// See `Queue::parked`.
@@ -69,13 +79,14 @@ struct ParkedCounts {
     putters: AtomicUsize,
 }
 
-/// The flag bit of `Queue::tasks`: a joiner is (about to be) parked. A
-/// joiner sets it and reads the count in one atomic step with the lock held,
-/// and the `task_done` that reaches zero clears it in the same step that
-/// lowers the count: one location, so no wake-up can slip between them.
+/// The flag bit of `Tasks::done`: a joiner is (about to be) parked. A
+/// joiner sets it, with the lock held, before it reads how many items were
+/// put; the `task_done` that reaches zero reads that count before it clears
+/// the flag in the same step that raises `done`. Either the joiner sees the
+/// count at zero, or the `task_done` sees the flag and wakes it.
 const JOINER_WAITING: usize = 1;
 
-/// One unfinished task in `Queue::tasks`.
+/// One done task in `Tasks::done`.
 const TASK: usize = 2;
 
 /// Everything the mutex protects.
@@ -139,7 +150,10 @@ impl<T> Queue<T> {
                 getters: AtomicUsize::new(0),
                 putters: AtomicUsize::new(0),
             }),
-            tasks: Padded(AtomicUsize::new(0)),
+            tasks: Padded(Tasks {
+                stored: AtomicUsize::new(0),
+                done: AtomicUsize::new(0),
+            }),
         }
     }
 
@@ -180,7 +194,7 @@ impl<T> Queue<T> {
         let mut take = || item.take().expect("an item is taken once");
         // The lock-free path first; the lock only when the ring refuses.
         if let Some(Ok(slot)) = self.ring.as_ref().map(Ring::reserve) {
-            self.fill(slot, take());
+            slot.fill(take());
             self.wake(&self.not_empty, &self.parked.getters);
             return Ok(());
         }
@@ -206,7 +220,18 @@ impl<T> Queue<T> {
         if let Some(ring) = &self.ring {
             match ring.reserve() {
                 Ok(slot) => {
-                    self.fill(slot, next());
+                    // A panic in `next` (a caller's iterator) leaves a hole: a
+                    // claimed position, counted as a put, whose task is done.
+                    match panic::catch_unwind(AssertUnwindSafe(next)) {
+                        Ok(item) => slot.fill(item),
+                        Err(panic) => {
+                            drop(slot);
+                            if self.finish(1) == Ok(true) {
+                                self.all_done.notify_all();
+                            }
+                            panic::resume_unwind(panic);
+                        }
+                    }
                     return Some(Ok(()));
                 }
                 Err(Refusal::Full) => return None,
@@ -224,15 +249,8 @@ impl<T> Queue<T> {
             return Some(Err(PutError::NoMemory(())));
         }
         s.store.push(next(), priority);
-        self.tasks.fetch_add(TASK, SeqCst);
+        self.tasks.stored.fetch_add(1, SeqCst);
         Some(Ok(()))
-    }
-
-    /// Counts the task, then hands the item to getters: a getter never sees
-    /// an item whose task is not counted yet.
-    fn fill(&self, slot: Reservation<'_, T>, item: T) {
-        self.tasks.fetch_add(TASK, SeqCst);
-        slot.fill(item);
     }
 
     /// Puts items in order: waits up to `timeout` until the first one fits,
@@ -355,25 +373,39 @@ impl<T> Queue<T> {
         if n == 0 {
             return Ok(());
         }
-        let before = self
-            .tasks
-            .fetch_update(SeqCst, SeqCst, |t| {
-                let left = (t / TASK).checked_sub(n)?;
-                // Reaching zero clears the flag: this call wakes the joiners.
-                Some(if left == 0 {
-                    0
-                } else {
-                    left * TASK + (t & JOINER_WAITING)
-                })
-            })
-            .map_err(|_| TooManyDone)?;
-        if before == n * TASK + JOINER_WAITING {
+        if self.finish(n)? {
             // The joiner that set the flag did so with the lock held and keeps
             // it until it parks: once we hold the lock, the notify reaches it.
             drop(self.state.lock());
             self.all_done.notify_all();
         }
         Ok(())
+    }
+
+    /// Counts `n` more tasks done, if that many are unfinished; `Ok(true)`
+    /// when this brought the count to zero with a joiner waiting (the caller
+    /// wakes the joiners).
+    fn finish(&self, n: usize) -> Result<bool, TooManyDone> {
+        let mut reached_zero = false;
+        let before = self
+            .tasks
+            .done
+            .fetch_update(SeqCst, SeqCst, |d| {
+                let done = d / TASK;
+                let left = self.puts().checked_sub(done)?.checked_sub(n)?;
+                reached_zero = left == 0;
+                // Reaching zero clears the flag: this call wakes the joiners.
+                let flag = if reached_zero { 0 } else { d & JOINER_WAITING };
+                Some((done + n) * TASK + flag)
+            })
+            .map_err(|_| TooManyDone)?;
+        Ok(reached_zero && before & JOINER_WAITING != 0)
+    }
+
+    /// How many items were ever put. Read after `Tasks::done`, it is at least
+    /// the number of tasks done.
+    fn puts(&self) -> usize {
+        self.ring.as_ref().map_or(0, Ring::pushed) + self.tasks.stored.load(SeqCst)
     }
 
     /// Waits up to `timeout` until every put item has been marked done
@@ -384,7 +416,8 @@ impl<T> Queue<T> {
         if self.unfinished() > 0 {
             // No parked count: `task_done` learns of joiners from the flag.
             let (_s, _) = self.wait(&self.all_done, None, timeout, |_| {
-                (self.tasks.fetch_or(JOINER_WAITING, SeqCst) / TASK == 0).then_some(())
+                let done = self.tasks.done.fetch_or(JOINER_WAITING, SeqCst) / TASK;
+                (self.puts() <= done).then_some(())
             });
         }
         if self.unfinished() > 0 {
@@ -408,8 +441,9 @@ impl<T> Queue<T> {
             ring.close();
         }
         let discarded = if immediate { self.take_all(&mut s) } else { Vec::new() };
-        let _ = self.tasks.fetch_update(SeqCst, SeqCst, |t| {
-            Some((t / TASK).saturating_sub(discarded.len()) * TASK + (t & JOINER_WAITING))
+        let _ = self.tasks.done.fetch_update(SeqCst, SeqCst, |d| {
+            let done = (d / TASK + discarded.len()).min(self.puts());
+            Some(done * TASK + (d & JOINER_WAITING))
         });
         drop(s);
         self.not_empty.notify_all();
@@ -483,7 +517,8 @@ impl<T> Queue<T> {
 
     /// How many put items have not been marked done yet (Python's `unfinished_tasks`).
     pub fn unfinished(&self) -> usize {
-        self.tasks.load(SeqCst) / TASK
+        let done = self.tasks.done.load(SeqCst) / TASK;
+        self.puts() - done
     }
 
     /// Whether [`shutdown`](Queue::shutdown) has been called (Python's `is_shutdown`).

@@ -62,14 +62,18 @@ pub(crate) struct Ring<T> {
     tail: Padded<AtomicUsize>,
     /// At most this many items may be queued (`1..=cap`).
     bound: AtomicUsize,
-    /// How many holes are queued (see [`Reservation`]); `len` leaves them out.
-    holes: AtomicUsize,
+    /// How many holes were made (see [`Reservation`]) and how many of them
+    /// gets have skipped: `len` and `pushed` leave holes out.
+    holes_made: AtomicUsize,
+    holes_skipped: AtomicUsize,
     slots: Box<[Slot<T>]>,
     cap: usize,
     /// The closed bit: the lowest power of two above every index.
     mark: usize,
     /// Adding this to a position moves it one lap on (`2 * mark`).
     one_lap: usize,
+    /// `log2(one_lap)`: a position's lap number is `position >> lap_shift`.
+    lap_shift: u32,
     /// Makes each operation atomic in the model (see the module docs).
     #[cfg(loom)]
     model: crate::sync::Mutex<()>,
@@ -104,11 +108,13 @@ impl<T> Ring<T> {
             head: Padded(AtomicUsize::new(0)),
             tail: Padded(AtomicUsize::new(0)),
             bound: AtomicUsize::new(cap),
-            holes: AtomicUsize::new(0),
+            holes_made: AtomicUsize::new(0),
+            holes_skipped: AtomicUsize::new(0),
             slots: slots.into_boxed_slice(),
             cap,
             mark,
             one_lap,
+            lap_shift: one_lap.trailing_zeros(),
             #[cfg(loom)]
             model: crate::sync::Mutex::new(()),
         })
@@ -176,9 +182,18 @@ impl<T> Ring<T> {
             // Only a snapshot in which tail did not move is consistent.
             if self.tail.load(SeqCst) == tail {
                 let slots = self.distance(head, tail & !self.mark);
-                return slots.saturating_sub(self.holes.load(SeqCst));
+                let holes = self.holes_made.load(SeqCst) - self.holes_skipped.load(SeqCst);
+                return slots.saturating_sub(holes);
             }
         }
+    }
+
+    /// How many positions were ever claimed: every item put in (or being
+    /// put in), and every hole. Never decreases.
+    pub(crate) fn pushed(&self) -> usize {
+        let _alone = self.alone();
+        let tail = self.tail.load(SeqCst) & !self.mark;
+        (tail >> self.lap_shift) * self.cap + (tail & (self.mark - 1))
     }
 
     /// Whether the bound leaves no room at `tail`, judged from a head read
@@ -271,7 +286,7 @@ impl<T> Ring<T> {
                         match item {
                             Some(item) => return Popped::Item(item),
                             None => {
-                                self.holes.fetch_sub(1, SeqCst);
+                                self.holes_skipped.fetch_add(1, SeqCst);
                                 head = self.head.load(Relaxed);
                             }
                         }
@@ -325,7 +340,7 @@ impl<T> Reservation<'_, T> {
             return;
         }
         if item.is_none() {
-            self.ring.holes.fetch_add(1, SeqCst);
+            self.ring.holes_made.fetch_add(1, SeqCst);
         }
         // SAFETY: the claim made this thread the slot's only user until the
         // stamp below hands it to a consumer; the slot holds `None` (its
@@ -370,6 +385,7 @@ mod tests {
                     push(&r, x).unwrap();
                 }
             }
+            assert_eq!(r.pushed(), 50, "cap {cap}: every put counted across laps");
             let rest = drain(&r);
             assert_eq!(rest, (next_out..50).collect::<Vec<_>>(), "cap {cap}");
             assert_eq!(r.pop(), Popped::Empty);
@@ -414,6 +430,7 @@ mod tests {
         drop(r.reserve().unwrap());
         push(&r, 3).unwrap();
         assert_eq!(r.len(), 2, "the hole is not an item");
+        assert_eq!(r.pushed(), 3, "the hole's claim counts");
         assert_eq!(drain(&r), [1, 3]);
         assert_eq!(r.len(), 0);
     }
