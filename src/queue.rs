@@ -198,9 +198,13 @@ impl<T> Queue<T> {
             self.wake(&self.not_empty, &self.parked.getters);
             return Ok(());
         }
-        let (s, put) = self.wait(&self.not_full, Some(&self.parked.putters), timeout, |s| {
-            self.try_put(s, priority, &mut take)
-        });
+        let (s, put) = self.wait(
+            &self.not_full,
+            Some(&self.parked.putters),
+            timeout,
+            || self.may_put(),
+            |s| self.try_put(s, priority, &mut take),
+        );
         let result = put.unwrap_or(Err(PutError::Full(())));
         if result.is_ok() {
             self.signal(&self.not_empty, &self.parked.getters);
@@ -274,9 +278,13 @@ impl<T> Queue<T> {
             return Ok(0);
         }
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
-        let (mut s, first) = self.wait(&self.not_full, Some(&self.parked.putters), timeout, |s| {
-            self.try_put(s, DEFAULT_PRIORITY, &mut next)
-        });
+        let (mut s, first) = self.wait(
+            &self.not_full,
+            Some(&self.parked.putters),
+            timeout,
+            || self.may_put(),
+            |s| self.try_put(s, DEFAULT_PRIORITY, &mut next),
+        );
         first.unwrap_or(Err(PutError::Full(())))?;
         // Each item is counted and announced as it goes in, so that a panic
         // in the caller's iterator leaves the queue consistent.
@@ -303,9 +311,13 @@ impl<T> Queue<T> {
             self.wake(&self.not_full, &self.parked.putters);
             return Ok(item);
         }
-        let (_s, got) = self.wait(&self.not_empty, Some(&self.parked.getters), timeout, |s| {
-            self.try_get(s)
-        });
+        let (_s, got) = self.wait(
+            &self.not_empty,
+            Some(&self.parked.getters),
+            timeout,
+            || self.may_get(),
+            |s| self.try_get(s),
+        );
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
             self.signal(&self.not_full, &self.parked.putters);
@@ -331,6 +343,17 @@ impl<T> Queue<T> {
         }
     }
 
+    /// A look without the lock for a waiting getter: whether the ring may
+    /// have an item (a queue without one has nothing to look at).
+    fn may_get(&self) -> bool {
+        self.ring.as_ref().is_some_and(Ring::may_pop)
+    }
+
+    /// As [`may_get`](Queue::may_get), for a waiting putter.
+    fn may_put(&self) -> bool {
+        self.ring.as_ref().is_some_and(Ring::may_claim)
+    }
+
     /// Takes the next item without blocking (Python's `get_nowait`).
     pub fn get_nowait(&self) -> Result<T, GetError> {
         self.get(Timeout::NoWait)
@@ -344,9 +367,13 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait(&self.not_empty, Some(&self.parked.getters), timeout, |s| {
-            self.try_get(s)
-        });
+        let (mut s, first) = self.wait(
+            &self.not_empty,
+            Some(&self.parked.getters),
+            timeout,
+            || self.may_get(),
+            |s| self.try_get(s),
+        );
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
         // queue; an `Extend` that stops early leaves the rest queued.
@@ -415,10 +442,16 @@ impl<T> Queue<T> {
     pub fn join(&self, timeout: Timeout) -> Result<(), JoinTimeout> {
         if self.unfinished() > 0 {
             // No parked count: `task_done` learns of joiners from the flag.
-            let (_s, _) = self.wait(&self.all_done, None, timeout, |_| {
-                let done = self.tasks.done.fetch_or(JOINER_WAITING, SeqCst) / TASK;
-                (self.puts() <= done).then_some(())
-            });
+            let (_s, _) = self.wait(
+                &self.all_done,
+                None,
+                timeout,
+                || false,
+                |_| {
+                    let done = self.tasks.done.fetch_or(JOINER_WAITING, SeqCst) / TASK;
+                    (self.puts() <= done).then_some(())
+                },
+            );
         }
         if self.unfinished() > 0 {
             Err(JoinTimeout)
@@ -535,7 +568,8 @@ impl<T> Queue<T> {
     /// Runs `attempt` with the lock held until it returns `Some`, for as long
     /// as `timeout` allows: at once, then after each of a few short back-offs
     /// (lock released in between: cheap when the other side runs on another
-    /// core), then parked on `cv`, counted in `parked` so that the other side
+    /// core; each cut short when the lock-free look `ready` says to try
+    /// again), then parked on `cv`, counted in `parked` so that the other side
     /// knows to wake it. The deadline is fixed when waiting starts, so the
     /// fast path never reads the clock. Returns the lock and the outcome
     /// (`None`: the timeout passed).
@@ -544,6 +578,7 @@ impl<T> Queue<T> {
         cv: &Condvar,
         parked: Option<&AtomicUsize>,
         timeout: Timeout,
+        ready: impl Fn() -> bool,
         mut attempt: impl FnMut(&mut State<T>) -> Option<R>,
     ) -> (MutexGuard<'_, State<T>>, Option<R>) {
         let mut s = self.state.lock();
@@ -556,7 +591,7 @@ impl<T> Queue<T> {
             Deadline::Never => None,
         };
         for step in 0..SNOOZE_STEPS {
-            snooze(&mut s, step);
+            snooze(&mut s, step, &ready);
             if let Some(r) = attempt(&mut s) {
                 return (s, Some(r));
             }

@@ -188,6 +188,19 @@ impl<T> Ring<T> {
         }
     }
 
+    /// A cheap look: whether a pop may find an item (or find the ring
+    /// closed). Only a hint for a waiter deciding when to try again.
+    pub(crate) fn may_pop(&self) -> bool {
+        self.tail.load(Relaxed) != self.head.load(Relaxed)
+    }
+
+    /// A cheap look: whether a claim may find room (or find the ring closed).
+    /// Only a hint for a waiter deciding when to try again.
+    pub(crate) fn may_claim(&self) -> bool {
+        let tail = self.tail.load(Relaxed);
+        tail & self.mark != 0 || self.distance(self.head.load(Relaxed), tail) < self.bound.load(Relaxed)
+    }
+
     /// How many positions were ever claimed: every item put in (or being
     /// put in), and every hole. Never decreases.
     pub(crate) fn pushed(&self) -> usize {

@@ -14,18 +14,28 @@ mod imp {
     /// How many times a blocked call backs off (see [`snooze`]) before it parks.
     pub(crate) const SNOOZE_STEPS: u32 = 24;
 
-    /// Releases the lock, backs off (see [`backoff`]), and takes the lock
-    /// again. A waiter whose partner runs on another core is served without
-    /// a park/unpark round-trip through the kernel.
-    pub(crate) fn snooze<T>(guard: &mut MutexGuard<'_, T>, step: u32) {
-        MutexGuard::unlocked(guard, || backoff(step));
+    /// Releases the lock, backs off (see [`backoff`]) until `ready` says
+    /// the wait may be over, and takes the lock again. A waiter whose
+    /// partner runs on another core is served without a park/unpark
+    /// round-trip through the kernel, and `ready` (a cheap look without the
+    /// lock) lets it notice the partner's move within a pause or two.
+    pub(crate) fn snooze<T>(guard: &mut MutexGuard<'_, T>, step: u32, ready: impl Fn() -> bool) {
+        MutexGuard::unlocked(guard, || backoff_until(step, ready));
     }
 
     /// One step of a back-off: step `k` spins `2^min(k, 6)` times for the
     /// first 16 steps (about 1000 pauses in all), then yields the CPU.
     pub(crate) fn backoff(step: u32) {
+        backoff_until(step, || false);
+    }
+
+    /// [`backoff`], cut short as soon as `ready()` holds.
+    fn backoff_until(step: u32, ready: impl Fn() -> bool) {
         if step < 16 {
             for _ in 0..1u32 << step.min(6) {
+                if ready() {
+                    return;
+                }
                 std::hint::spin_loop();
             }
         } else {
@@ -93,7 +103,7 @@ mod imp {
     pub(crate) const SNOOZE_STEPS: u32 = 0;
 
     /// Never called under loom (`SNOOZE_STEPS` is 0).
-    pub(crate) fn snooze<T>(_guard: &mut MutexGuard<'_, T>, _step: u32) {}
+    pub(crate) fn snooze<T>(_guard: &mut MutexGuard<'_, T>, _step: u32, _ready: impl Fn() -> bool) {}
 
     /// A spin under loom must let the other model threads run.
     pub(crate) fn backoff(_step: u32) {
