@@ -42,7 +42,7 @@ mod sync;
 mod timeout;
 
 pub use error::{GetError, JoinTimeout, PutError, TooManyDone};
-pub use queue::{DEFAULT_PRIORITY, Queue, RING_MAX};
+pub use queue::{DEFAULT_PRIORITY, Queue, RING_CAPACITY};
 pub use store::Order;
 pub use timeout::Timeout;
 

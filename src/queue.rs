@@ -18,9 +18,13 @@ use crate::timeout::{Deadline, Timeout};
 /// The priority of an item put without one (by `put` on a priority queue).
 pub const DEFAULT_PRIORITY: i64 = 0;
 
-/// The largest bound a FIFO queue keeps in a lock-free ring (allocated in
-/// full when the queue is made); larger or unbounded queues use the locked store.
-pub const RING_MAX: usize = 1 << 16;
+/// How many items a FIFO queue holds in its lock-free ring, at most: the
+/// ring has `min(maxsize, RING_CAPACITY)` slots, allocated with the queue
+/// (`RING_CAPACITY` when unbounded). A bounded queue that fits the ring never
+/// needs more; one with a larger bound, or an unbounded one, overflows into
+/// the locked store when the ring is full, and goes back to the ring once
+/// gets have emptied the store.
+pub const RING_CAPACITY: usize = 1024;
 
 /// A thread-safe blocking queue with the semantics of Python's `queue.Queue`.
 ///
@@ -31,18 +35,20 @@ pub const RING_MAX: usize = 1 << 16;
 /// makes puts fail, lets gets drain what is queued, and wakes every blocked
 /// thread.
 ///
-/// A bounded FIFO queue (bound up to [`RING_MAX`]) keeps its items in a
-/// lock-free ring: puts and gets that need not wait take no lock. Every other
-/// queue keeps them in a store behind a mutex, as CPython does. Threads that
-/// must wait park on condition variables under that mutex either way.
+/// A FIFO queue keeps its items in a lock-free ring (up to
+/// [`RING_CAPACITY`] of them): puts and gets that need not wait take no lock.
+/// LIFO and priority queues, and a FIFO queue's overflow, keep them in a
+/// store behind a mutex, as CPython does. Threads that must wait park on
+/// condition variables under that mutex either way.
 ///
 /// Share it between threads with an `Arc` (or scoped threads).
 pub struct Queue<T> {
     order: Order,
-    /// The lock-free items of a bounded FIFO queue. Items are in the ring or
-    /// in the store, never both: the ring is closed for good by a shutdown
-    /// (it keeps its items for gets to drain) or by a bound it cannot hold
-    /// (its items move to the store first).
+    /// The lock-free items of a FIFO queue. A full ring under a larger bound
+    /// overflows: it closes, keeping its items, and puts go to the store
+    /// until the get that empties the store (the ring drained before it)
+    /// opens it again, so ring items always come before store items. A
+    /// shutdown closes it for good; gets still drain it.
     ring: Option<Ring<T>>,
     state: Mutex<State<T>>,
     /// Getters wait here for an item (or shutdown).
@@ -91,17 +97,11 @@ const TASK: usize = 2;
 
 /// Everything the mutex protects.
 struct State<T> {
-    /// The items, unless the queue has an open ring.
+    /// The items, or a FIFO queue's overflow (see `Queue::ring`).
     store: Store<T>,
     /// 0 means unbounded.
     maxsize: usize,
     shutdown: bool,
-}
-
-impl<T> State<T> {
-    fn store_is_full(&self) -> bool {
-        self.maxsize > 0 && self.store.len() >= self.maxsize
-    }
 }
 
 /// Counts a thread in `Queue::parked` for as long
@@ -131,7 +131,7 @@ impl<T> Queue<T> {
     /// A queue of the given order holding at most `maxsize` items (`0`: unbounded).
     pub fn with_order(order: Order, maxsize: usize) -> Self {
         let ring = match order {
-            Order::Fifo if (1..=RING_MAX).contains(&maxsize) => Ring::new(maxsize),
+            Order::Fifo => Ring::new(ring_bound(maxsize, RING_CAPACITY)),
             _ => None,
         };
         let store_room = if ring.is_some() { 0 } else { maxsize };
@@ -238,15 +238,18 @@ impl<T> Queue<T> {
                     }
                     return Some(Ok(()));
                 }
+                // Full, but the queue's bound is above the ring's: overflow.
+                // The ring's items stay, ahead of the store's.
+                Err(Refusal::Full) if s.maxsize == 0 || s.maxsize > ring.capacity() => ring.close(),
                 Err(Refusal::Full) => return None,
-                // Closed: the store holds the items from now on.
+                // Closed: the store holds the items (or the queue is shut down).
                 Err(Refusal::Closed) => {}
             }
         }
         if s.shutdown {
             return Some(Err(PutError::ShutDown(())));
         }
-        if s.store_is_full() {
+        if s.maxsize > 0 && self.len(s) >= s.maxsize {
             return None;
         }
         if s.store.reserve(1).is_err() {
@@ -337,7 +340,16 @@ impl<T> Queue<T> {
             }
         }
         match s.store.pop() {
-            Some(item) => Some(Ok(item)),
+            Some(item) => {
+                if let Some(ring) = &self.ring
+                    && s.store.len() == 0
+                    && !s.shutdown
+                {
+                    // The overflow is drained: back to the (empty) ring.
+                    ring.reopen();
+                }
+                Some(Ok(item))
+            }
             None if s.shutdown => Some(Err(GetError::ShutDown)),
             None => None,
         }
@@ -527,25 +539,14 @@ impl<T> Queue<T> {
 
     /// Changes the bound of a live queue (Python's `q.maxsize = n`; `0`:
     /// unbounded). Shrinking keeps every queued item; putters that now fit wake.
-    ///
-    /// A lock-free ring holds bounds up to the one the queue was made with;
-    /// past that (or unbounded) its items move to the locked store for good.
     pub fn set_maxsize(&self, maxsize: usize) {
         let mut s = self.state.lock();
         s.maxsize = maxsize;
         if let Some(ring) = &self.ring {
-            if (1..=ring.capacity()).contains(&maxsize) {
-                ring.set_bound(maxsize);
-            } else if ring.close() {
-                for item in self.take_all(&mut s) {
-                    s.store.push(item, DEFAULT_PRIORITY);
-                }
-            }
+            ring.set_bound(ring_bound(maxsize, ring.capacity()));
         }
         drop(s);
         self.not_full.notify_all();
-        // Getters parked on an emptied ring go on to the store.
-        self.not_empty.notify_all();
     }
 
     /// How many put items have not been marked done yet (Python's `unfinished_tasks`).
@@ -664,6 +665,12 @@ mod fault {
             ARMED.set(true);
         }
     }
+}
+
+/// The bound a ring of `capacity` slots enforces for a queue of `maxsize`:
+/// the queue's own if it fits, else the whole ring (the rest overflows).
+fn ring_bound(maxsize: usize, capacity: usize) -> usize {
+    if maxsize == 0 { capacity } else { maxsize.min(capacity) }
 }
 
 impl<T> fmt::Debug for Queue<T> {

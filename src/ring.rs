@@ -10,7 +10,8 @@
 //! On top of that:
 //! - a *bound* at most the capacity (`set_bound`), for a live `maxsize` change;
 //! - a *mark* bit in `tail` that closes the ring: every claim after it fails,
-//!   so no item slips in after a shutdown, while consumers still drain it;
+//!   so no item slips in after a shutdown or an overflow, while consumers
+//!   still drain it; clearing it opens the ring again;
 //! - a claimed slot is filled through a [`Reservation`]; one dropped unfilled
 //!   (a caller's iterator panicked) leaves a hole that consumers skip.
 //!
@@ -50,7 +51,7 @@ pub(crate) enum Popped<T> {
     Item(T),
     /// Nothing queued right now.
     Empty,
-    /// Nothing queued, and closed: nothing ever will be.
+    /// Nothing queued, and closed: nothing will be until it opens again.
     Drained,
 }
 
@@ -141,10 +142,18 @@ impl<T> Ring<T> {
         self.bound.store(bound, SeqCst);
     }
 
-    /// Closes the ring to new items; returns whether it was open.
-    pub(crate) fn close(&self) -> bool {
+    /// Closes the ring to new items.
+    pub(crate) fn close(&self) {
         let _alone = self.alone();
-        self.tail.fetch_or(self.mark, SeqCst) & self.mark == 0
+        self.tail.fetch_or(self.mark, SeqCst);
+    }
+
+    /// Opens a closed ring again. The caller makes sure it is empty and that
+    /// nothing else would put items in first (the queue's overflow store is
+    /// empty, under the queue's lock).
+    pub(crate) fn reopen(&self) {
+        let _alone = self.alone();
+        self.tail.fetch_and(!self.mark, SeqCst);
     }
 
     /// The position after `pos`.
@@ -188,17 +197,17 @@ impl<T> Ring<T> {
         }
     }
 
-    /// A cheap look: whether a pop may find an item (or find the ring
-    /// closed). Only a hint for a waiter deciding when to try again.
+    /// A cheap look: whether a pop may find an item. Only a hint for a
+    /// waiter deciding when to try again; a closed ring gives none.
     pub(crate) fn may_pop(&self) -> bool {
-        self.tail.load(Relaxed) != self.head.load(Relaxed)
+        self.tail.load(Relaxed) & !self.mark != self.head.load(Relaxed)
     }
 
-    /// A cheap look: whether a claim may find room (or find the ring closed).
-    /// Only a hint for a waiter deciding when to try again.
+    /// A cheap look: whether a claim may find room. Only a hint for a waiter
+    /// deciding when to try again; a closed ring gives none.
     pub(crate) fn may_claim(&self) -> bool {
         let tail = self.tail.load(Relaxed);
-        tail & self.mark != 0 || self.distance(self.head.load(Relaxed), tail) < self.bound.load(Relaxed)
+        tail & self.mark == 0 && self.distance(self.head.load(Relaxed), tail) < self.bound.load(Relaxed)
     }
 
     /// How many positions were ever claimed: every item put in (or being
@@ -307,6 +316,11 @@ impl<T> Ring<T> {
                     Err(now) => head = now,
                 }
             } else if stamp == head {
+                // Closed and empty: a fact only the lock holder can undo
+                // (`reopen`), so it needs no fence.
+                if self.tail.load(Relaxed) == head | self.mark {
+                    return Popped::Drained;
+                }
                 fence(SeqCst);
                 let tail = self.tail.load(Relaxed);
                 if tail & !self.mark == head {
@@ -428,12 +442,16 @@ mod tests {
     fn closing_refuses_claims_and_drains_what_is_queued() {
         let r = Ring::new(3).unwrap();
         push(&r, 1).unwrap();
-        assert!(r.close());
-        assert!(!r.close(), "closing twice reports the ring already closed");
+        r.close();
         assert_eq!(push(&r, 2), Err(Refusal::Closed));
         assert_eq!(r.len(), 1);
         assert_eq!(r.pop(), Popped::Item(1));
         assert_eq!(r.pop(), Popped::Drained);
+        r.reopen();
+        assert_eq!(r.pop(), Popped::Empty);
+        push(&r, 3).unwrap();
+        assert_eq!(r.pushed(), 2, "positions go on counting across a close");
+        assert_eq!(drain(&r), [3]);
     }
 
     #[test]

@@ -53,11 +53,10 @@ fn model_both(model: impl Fn(Backing) + Send + Sync + 'static) {
     }
 }
 
-/// A queue of `maxsize` already holding `items`. An unbounded ring does not
-/// exist: `maxsize == 0` there means a bound no model reaches.
+/// A queue of `maxsize` already holding `items`.
 fn queue_with(backing: Backing, maxsize: usize, items: &[u32]) -> Arc<Queue<u32>> {
     let q = match backing {
-        Backing::Ring => Queue::new(if maxsize == 0 { 4 } else { maxsize }),
+        Backing::Ring => Queue::new(maxsize),
         Backing::Locked => Queue::with_order(Order::Priority, maxsize),
     };
     for &n in items {
@@ -327,6 +326,29 @@ fn shutdown_racing_producer_and_consumer_loses_nothing() {
         let got = consumer.join().unwrap();
         assert_eq!(sorted([got, discarded].concat()), (1..=put).collect::<Vec<_>>());
         assert_eq!(q.join(Timeout::NoWait), Ok(()));
+    });
+}
+
+/// A ring of one slot under an unbounded queue: the second item overflows
+/// into the store, and the get that empties the store opens the ring again
+/// while a put races it.
+#[test]
+fn an_overflowing_ring_keeps_fifo_order_through_the_store_and_back() {
+    loom::model(|| {
+        let q = queue_with(Backing::Ring, 1, &[1]);
+        q.set_maxsize(0);
+        q.put(2, FOREVER).unwrap();
+        let getter = spawn(&q, |q| {
+            [
+                q.get(FOREVER).unwrap(),
+                q.get(FOREVER).unwrap(),
+                q.get(FOREVER).unwrap(),
+            ]
+        });
+        q.put(3, FOREVER).unwrap();
+        assert_eq!(getter.join().unwrap(), [1, 2, 3]);
+        assert!(q.is_empty());
+        assert_eq!(q.unfinished(), 3);
     });
 }
 

@@ -363,6 +363,35 @@ fn growing_maxsize_wakes_only_as_many_putters_as_fit() {
     );
 }
 
+/// A FIFO queue holds more than its lock-free ring: the rest overflows
+/// into the locked store, in order, and the queue goes back to the ring once
+/// gets have emptied it (as qsize, order and unfinished counts show).
+#[test]
+fn a_fifo_queue_overflows_its_ring_in_order_and_back() {
+    for maxsize in [0, 3 * tq::RING_CAPACITY] {
+        let q = Queue::new(maxsize);
+        for round in 0..2 {
+            let n = 2 * tq::RING_CAPACITY + 7;
+            for x in 0..n {
+                q.put_nowait(x).unwrap_or_else(|_| panic!("room for {x}"));
+            }
+            assert_eq!(q.qsize(), n);
+            let got: Vec<usize> = std::iter::from_fn(|| q.get_nowait().ok()).collect();
+            assert_eq!(got, (0..n).collect::<Vec<_>>(), "round {round}, maxsize {maxsize}");
+            assert!(q.is_empty());
+            assert_eq!(q.unfinished(), (round + 1) * n);
+        }
+        if maxsize > 0 {
+            let filled = filled(maxsize, 0..maxsize);
+            assert!(filled.is_full());
+            assert!(
+                matches!(filled.put_nowait(0), Err(PutError::Full(0))),
+                "the bound holds past the ring"
+            );
+        }
+    }
+}
+
 #[test]
 fn shrinking_maxsize_keeps_every_item() {
     let q = filled(5, 0..5);

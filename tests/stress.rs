@@ -1,8 +1,8 @@
 //! Many threads on one queue, with checksums: every item is got exactly once,
 //! and each consumer sees each producer's items in the order they were put.
 //! Aimed at the lock-free ring's races (small rings, so that puts and gets
-//! keep meeting in the same slots), while its bound changes and, in one run,
-//! while it hands its items over to the locked store.
+//! keep meeting in the same slots), while its bound changes and while it
+//! overflows into the locked store and back.
 
 use std::sync::Arc;
 use std::thread;
@@ -114,9 +114,14 @@ fn a_ring_keeps_every_item_while_its_bound_changes() {
 }
 
 #[test]
-fn a_ring_hands_its_items_to_the_store_mid_run_without_losing_any() {
+fn a_ring_overflowing_into_the_store_and_back_keeps_every_item() {
     run(Queue::new(2), |q| {
         thread::sleep(Duration::from_millis(20));
         q.set_maxsize(5);
     });
+}
+
+#[test]
+fn an_unbounded_queue_keeps_every_item_through_overflows() {
+    run(Queue::new(0), |_| {});
 }
