@@ -104,8 +104,7 @@ struct State<T> {
     shutdown: bool,
 }
 
-/// Counts a thread in `Queue::parked` for as long
-/// as it may park.
+/// Counts a thread in one of `Queue::parked`'s counts while it may park.
 struct Parked<'a>(&'a AtomicUsize);
 
 impl<'a> Parked<'a> {
