@@ -12,7 +12,7 @@ use crate::ring::{Popped, Refusal, Ring};
 use crate::store::{Order, Store};
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
-use crate::sync::{Condvar, Mutex, MutexGuard, Padded, SNOOZE_STEPS, fence_for_model, snooze};
+use crate::sync::{Condvar, Mutex, MutexGuard, Padded, SNOOZE_STEPS, backoff_until, fence_for_model};
 use crate::timeout::{Deadline, Timeout};
 
 /// The priority of an item put without one (by `put` on a priority queue).
@@ -201,6 +201,7 @@ impl<T> Queue<T> {
             &self.not_full,
             Some(&self.parked.putters),
             timeout,
+            true,
             || self.may_put(),
             |s| self.try_put(s, priority, &mut take),
         );
@@ -284,6 +285,7 @@ impl<T> Queue<T> {
             &self.not_full,
             Some(&self.parked.putters),
             timeout,
+            true,
             || self.may_put(),
             |s| self.try_put(s, DEFAULT_PRIORITY, &mut next),
         );
@@ -308,15 +310,35 @@ impl<T> Queue<T> {
     /// Fails with [`GetError::Empty`] when nothing arrived by the timeout, and
     /// with [`GetError::ShutDown`] once the queue is shut down and drained.
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
-        // The lock-free path first; the lock only when the ring is empty.
-        if let Some(Popped::Item(item)) = self.ring.as_ref().map(Ring::pop) {
-            self.wake(&self.not_full, &self.parked.putters);
-            return Ok(item);
+        // The lock-free path first, spinning on an open ring while the
+        // timeout allows; the lock only when that finds nothing.
+        let mut spun = false;
+        if let Some(ring) = &self.ring {
+            let popped = match ring.pop() {
+                Popped::Empty if timeout != Timeout::NoWait => self.spin(
+                    || ring.may_pop(),
+                    || match ring.pop() {
+                        Popped::Empty => None,
+                        popped => Some(popped),
+                    },
+                ),
+                popped => Some(popped),
+            };
+            match popped {
+                Some(Popped::Item(item)) => {
+                    self.wake(&self.not_full, &self.parked.putters);
+                    return Ok(item);
+                }
+                // Spun all along on an open, empty ring: time to park.
+                None => spun = true,
+                Some(_) => {}
+            }
         }
         let (_s, got) = self.wait(
             &self.not_empty,
             Some(&self.parked.getters),
             timeout,
+            !spun,
             || self.may_get(),
             |s| self.try_get(s),
         );
@@ -382,6 +404,7 @@ impl<T> Queue<T> {
             &self.not_empty,
             Some(&self.parked.getters),
             timeout,
+            true,
             || self.may_get(),
             |s| self.try_get(s),
         );
@@ -457,6 +480,7 @@ impl<T> Queue<T> {
                 &self.all_done,
                 None,
                 timeout,
+                true,
                 || false,
                 |_| {
                     let done = self.tasks.done.fetch_or(JOINER_WAITING, SeqCst) / TASK;
@@ -565,19 +589,30 @@ impl<T> Queue<T> {
         self.take_all(&mut s)
     }
 
+    /// Tries `op` again after each of a few short back-offs, each cut short
+    /// when the lock-free look `ready` says to try again; `None` if it never
+    /// succeeded. Cheap when the other side runs on another core: it is
+    /// served without a park/unpark round trip through the kernel.
+    fn spin<R>(&self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
+        (0..SNOOZE_STEPS).find_map(|step| {
+            backoff_until(step, &ready);
+            op()
+        })
+    }
+
     /// Runs `attempt` with the lock held until it returns `Some`, for as long
-    /// as `timeout` allows: at once, then after each of a few short back-offs
-    /// (lock released in between: cheap when the other side runs on another
-    /// core; each cut short when the lock-free look `ready` says to try
-    /// again), then parked on `cv`, counted in `parked` so that the other side
-    /// knows to wake it. The deadline is fixed when waiting starts, so the
-    /// fast path never reads the clock. Returns the lock and the outcome
-    /// (`None`: the timeout passed).
+    /// as `timeout` allows: at once, then (if `spin`) after each back-off of
+    /// [`spin`](Queue::spin) (the lock released in between), then parked on
+    /// `cv`, counted in `parked` so that the other side knows to wake it.
+    /// The deadline is fixed when waiting starts, so the fast path never
+    /// reads the clock. Returns the lock and the outcome (`None`: the
+    /// timeout passed).
     fn wait<R>(
         &self,
         cv: &Condvar,
         parked: Option<&AtomicUsize>,
         timeout: Timeout,
+        spin: bool,
         ready: impl Fn() -> bool,
         mut attempt: impl FnMut(&mut State<T>) -> Option<R>,
     ) -> (MutexGuard<'_, State<T>>, Option<R>) {
@@ -590,11 +625,16 @@ impl<T> Queue<T> {
             Deadline::At(at) => Some(at),
             Deadline::Never => None,
         };
-        for step in 0..SNOOZE_STEPS {
-            snooze(&mut s, step, &ready);
-            if let Some(r) = attempt(&mut s) {
+        if spin {
+            drop(s);
+            let locked_attempt = || {
+                let mut s = self.state.lock();
+                attempt(&mut s).map(|r| (s, r))
+            };
+            if let Some((s, r)) = self.spin(&ready, locked_attempt) {
                 return (s, Some(r));
             }
+            s = self.state.lock();
         }
         // Counted before the last look: a put or get that this look misses
         // sees the count, and takes the lock (held here until parked) to wake us.

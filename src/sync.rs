@@ -11,17 +11,8 @@ mod imp {
 
     pub(crate) use parking_lot::{Mutex, MutexGuard};
 
-    /// How many times a blocked call backs off (see [`snooze`]) before it parks.
+    /// How many times a blocked call backs off (see [`backoff`]) before it parks.
     pub(crate) const SNOOZE_STEPS: u32 = 24;
-
-    /// Releases the lock, backs off (see [`backoff`]) until `ready` says
-    /// the wait may be over, and takes the lock again. A waiter whose
-    /// partner runs on another core is served without a park/unpark
-    /// round-trip through the kernel, and `ready` (a cheap look without the
-    /// lock) lets it notice the partner's move within a pause or two.
-    pub(crate) fn snooze<T>(guard: &mut MutexGuard<'_, T>, step: u32, ready: impl Fn() -> bool) {
-        MutexGuard::unlocked(guard, || backoff_until(step, ready));
-    }
 
     /// One step of a back-off: step `k` spins `2^min(k, 6)` times for the
     /// first 16 steps (about 1000 pauses in all), then yields the CPU.
@@ -30,7 +21,7 @@ mod imp {
     }
 
     /// [`backoff`], cut short as soon as `ready()` holds.
-    fn backoff_until(step: u32, ready: impl Fn() -> bool) {
+    pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
         if step < 16 {
             for _ in 0..1u32 << step.min(6) {
                 if ready() {
@@ -103,7 +94,7 @@ mod imp {
     pub(crate) const SNOOZE_STEPS: u32 = 0;
 
     /// Never called under loom (`SNOOZE_STEPS` is 0).
-    pub(crate) fn snooze<T>(_guard: &mut MutexGuard<'_, T>, _step: u32, _ready: impl Fn() -> bool) {}
+    pub(crate) fn backoff_until(_step: u32, _ready: impl Fn() -> bool) {}
 
     /// A spin under loom must let the other model threads run.
     pub(crate) fn backoff(_step: u32) {
@@ -200,4 +191,4 @@ pub(crate) use std::sync::atomic;
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic;
 
-pub(crate) use imp::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, UnsafeCell, backoff, fence_for_model, snooze};
+pub(crate) use imp::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, UnsafeCell, backoff, backoff_until, fence_for_model};
