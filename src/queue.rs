@@ -197,14 +197,7 @@ impl<T> Queue<T> {
             self.wake(&self.not_empty, &self.parked.getters);
             return Ok(());
         }
-        let (s, put) = self.wait(
-            &self.not_full,
-            Some(&self.parked.putters),
-            timeout,
-            true,
-            || self.may_put(),
-            |s| self.try_put(s, priority, &mut take),
-        );
+        let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take));
         let result = put.unwrap_or(Err(PutError::Full(())));
         if result.is_ok() {
             self.signal(&self.not_empty, &self.parked.getters);
@@ -260,6 +253,22 @@ impl<T> Queue<T> {
         Some(Ok(()))
     }
 
+    /// [`wait`](Queue::wait)s as a putter: until `attempt` finds room.
+    fn wait_for_room<R>(
+        &self,
+        timeout: Timeout,
+        attempt: impl FnMut(&mut State<T>) -> Option<R>,
+    ) -> (MutexGuard<'_, State<T>>, Option<R>) {
+        self.wait(
+            &self.not_full,
+            Some(&self.parked.putters),
+            timeout,
+            true,
+            || self.may_put(),
+            attempt,
+        )
+    }
+
     /// Puts items in order: waits up to `timeout` until the first one fits,
     /// then puts as many more as fit without waiting again. Returns how many
     /// went in.
@@ -281,14 +290,7 @@ impl<T> Queue<T> {
             return Ok(0);
         }
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
-        let (mut s, first) = self.wait(
-            &self.not_full,
-            Some(&self.parked.putters),
-            timeout,
-            true,
-            || self.may_put(),
-            |s| self.try_put(s, DEFAULT_PRIORITY, &mut next),
-        );
+        let (mut s, first) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next));
         first.unwrap_or(Err(PutError::Full(())))?;
         // Each item is counted and announced as it goes in, so that a panic
         // in the caller's iterator leaves the queue consistent.

@@ -249,11 +249,7 @@ impl<T> Ring<T> {
                     tail = self.tail.load(Relaxed);
                     continue;
                 }
-                match self
-                    .tail
-                    .0
-                    .compare_exchange_weak(tail, self.next(tail), SeqCst, Relaxed)
-                {
+                match self.tail.compare_exchange_weak(tail, self.next(tail), SeqCst, Relaxed) {
                     Ok(_) => {
                         return Ok(Reservation {
                             ring: self,
@@ -265,18 +261,17 @@ impl<T> Ring<T> {
                     }
                     Err(now) => tail = now,
                 }
-            } else if stamp.wrapping_add(self.one_lap) == tail + 1 {
+            } else {
                 // The slot still holds last lap's item: full, unless a
                 // consumer is taking it right now.
-                fence(SeqCst);
-                if self.head.load(Relaxed).wrapping_add(self.one_lap) == tail {
-                    return Err(Refusal::Full);
+                if stamp.wrapping_add(self.one_lap) == tail + 1 {
+                    fence(SeqCst);
+                    if self.head.load(Relaxed).wrapping_add(self.one_lap) == tail {
+                        return Err(Refusal::Full);
+                    }
                 }
-                backoff(step);
-                step += 1;
-                tail = self.tail.load(Relaxed);
-            } else {
-                // Another producer took this position first.
+                // A consumer is taking last lap's item, or another producer
+                // took this position first: look again.
                 backoff(step);
                 step += 1;
                 tail = self.tail.load(Relaxed);
@@ -295,11 +290,7 @@ impl<T> Ring<T> {
             let slot = &self.slots[head & (self.mark - 1)];
             let stamp = slot.stamp.load(Acquire);
             if stamp == head + 1 {
-                match self
-                    .head
-                    .0
-                    .compare_exchange_weak(head, self.next(head), SeqCst, Relaxed)
-                {
+                match self.head.compare_exchange_weak(head, self.next(head), SeqCst, Relaxed) {
                     Ok(_) => {
                         // SAFETY: winning the CAS on a filled slot makes this
                         // thread its only reader until the stamp moves on.
@@ -315,27 +306,25 @@ impl<T> Ring<T> {
                     }
                     Err(now) => head = now,
                 }
-            } else if stamp == head {
-                // Closed and empty: a fact only the lock holder can undo
-                // (`reopen`), so it needs no fence.
-                if self.tail.load(Relaxed) == head | self.mark {
-                    return Popped::Drained;
-                }
-                fence(SeqCst);
-                let tail = self.tail.load(Relaxed);
-                if tail & !self.mark == head {
-                    return if tail & self.mark != 0 {
-                        Popped::Drained
-                    } else {
-                        Popped::Empty
-                    };
-                }
-                // Claimed, not filled yet.
-                backoff(step);
-                step += 1;
-                head = self.head.load(Relaxed);
             } else {
-                // Another consumer took this position first.
+                if stamp == head {
+                    // Closed and empty: a fact only the lock holder can undo
+                    // (`reopen`), so it needs no fence.
+                    if self.tail.load(Relaxed) == head | self.mark {
+                        return Popped::Drained;
+                    }
+                    fence(SeqCst);
+                    let tail = self.tail.load(Relaxed);
+                    if tail & !self.mark == head {
+                        return if tail & self.mark != 0 {
+                            Popped::Drained
+                        } else {
+                            Popped::Empty
+                        };
+                    }
+                }
+                // A producer claimed this slot and has not filled it yet, or
+                // another consumer took this position first: look again.
                 backoff(step);
                 step += 1;
                 head = self.head.load(Relaxed);
