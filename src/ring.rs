@@ -1,4 +1,4 @@
-//! The lock-free ring behind a bounded FIFO queue.
+//! The lock-free ring behind a FIFO queue.
 //!
 //! A fixed array of slots, each with a sequence stamp (Dmitry Vyukov's
 //! bounded MPMC queue, with positions laid out as `lap | index` the way
@@ -64,7 +64,7 @@ pub(crate) struct Ring<T> {
     /// At most this many items may be queued (`1..=cap`).
     bound: AtomicUsize,
     /// How many holes were made (see [`Reservation`]) and how many of them
-    /// gets have skipped: `len` and `pushed` leave holes out.
+    /// gets have skipped: `len` leaves holes out.
     holes_made: AtomicUsize,
     holes_skipped: AtomicUsize,
     slots: Box<[Slot<T>]>,
@@ -191,7 +191,9 @@ impl<T> Ring<T> {
             // Only a snapshot in which tail did not move is consistent.
             if self.tail.load(SeqCst) == tail {
                 let slots = self.distance(head, tail & !self.mark);
-                let holes = self.holes_made.load(SeqCst) - self.holes_skipped.load(SeqCst);
+                // Skipped first: a later read of `made` is at least as large.
+                let skipped = self.holes_skipped.load(SeqCst);
+                let holes = self.holes_made.load(SeqCst) - skipped;
                 return slots.saturating_sub(holes);
             }
         }
