@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 #   boundary  needs the fault-injection feature; panics are its own stage
 #   model     proptest: hundreds of random cases (and its failure files) under miri
 # (about 6 minutes in all: queue takes ~4, alloc ~2).
-MIRI_TESTS=(ffi queue orders_batch alloc)
+MIRI_TESTS=(ffi queue orders_batch alloc stress)
 LONG_ITEMS=${TQ_LONG_ITEMS:-100000000}
 
 fast=0
