@@ -28,7 +28,8 @@ VALGRIND=(valgrind -q --fair-sched=yes --error-exitcode=66 --leak-check=full --s
 # Stress configurations every build runs besides the C tests (kept small:
 # sanitizers slow things down 5-20x, valgrind far more).
 STRESS_RUNS=("-p 8 -c 8 -q 1 -n 20000 -s immediate" "-p 3 -c 5 -q 0 -n 50000 -s drain -o lifo"
-    "-p 4 -c 4 -q 4 -n 50000 -o priority" "-p 2 -c 2 -q 1024 -t 1 -n 10000000")
+    "-p 4 -c 4 -q 4 -n 50000 -o priority" "-p 2 -c 2 -q 1024 -t 1 -n 10000000"
+    "-p 4 -c 2 -q 0 -n 50000 -s drain")
 
 # rustc's name for each sanitizer runtime.
 declare -A RUNTIME=([thread]=tsan [address]=asan)

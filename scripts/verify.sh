@@ -79,6 +79,8 @@ stage_stress() {
         "-p 16 -c 16 -q 1 -n $((LONG_ITEMS / 20)) -s immediate"
         "-p 8 -c 2 -q 0 -n $((LONG_ITEMS / 10)) -s drain -o priority"
         "-p 2 -c 8 -q 2 -n $((LONG_ITEMS / 20)) -o lifo"
+        "-p 8 -c 2 -q 0 -n $((LONG_ITEMS / 10)) -s drain"
+        "-p 3 -c 3 -q 3000 -n $((LONG_ITEMS / 10)) -s immediate"
     )
     for cfg in "${runs[@]}"; do
         # shellcheck disable=SC2086 # the configuration is a list of arguments
