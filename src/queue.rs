@@ -12,7 +12,7 @@ use crate::ring::{Popped, Refusal, Ring};
 use crate::store::{Order, Store};
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
-use crate::sync::{Condvar, Mutex, MutexGuard, Padded, SNOOZE_STEPS, backoff_until, fence_for_model};
+use crate::sync::{Condvar, Mutex, MutexGuard, Padded, SPIN_STEPS, backoff_until, fence_for_model};
 use crate::timeout::{Deadline, Timeout};
 
 /// The priority of an item put without one (by `put` on a priority queue).
@@ -289,6 +289,9 @@ impl<T> Queue<T> {
         if items.len() == 0 {
             return Ok(0);
         }
+        // Each successful `try_put` takes exactly one item: `n < total`
+        // means items are left.
+        let total = items.len();
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
         let (mut s, first) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next));
         first.unwrap_or(Err(PutError::Full(())))?;
@@ -296,8 +299,7 @@ impl<T> Queue<T> {
         // in the caller's iterator leaves the queue consistent.
         self.signal(&self.not_empty, &self.parked.getters);
         let mut n = 1;
-        while items.len() > 0 {
-            let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
+        while n < total {
             match self.try_put(&mut s, DEFAULT_PRIORITY, &mut next) {
                 Some(Ok(())) => n += 1,
                 _ => break,
@@ -336,14 +338,7 @@ impl<T> Queue<T> {
                 Some(_) => {}
             }
         }
-        let (_s, got) = self.wait(
-            &self.not_empty,
-            Some(&self.parked.getters),
-            timeout,
-            !spun,
-            || self.may_get(),
-            |s| self.try_get(s),
-        );
+        let (_s, got) = self.wait_for_item(timeout, !spun);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
             self.signal(&self.not_full, &self.parked.putters);
@@ -378,6 +373,19 @@ impl<T> Queue<T> {
         }
     }
 
+    /// [`wait`](Queue::wait)s as a getter (spinning first if `spin`): until
+    /// an item is there, or the queue is shut down and drained.
+    fn wait_for_item(&self, timeout: Timeout, spin: bool) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
+        self.wait(
+            &self.not_empty,
+            Some(&self.parked.getters),
+            timeout,
+            spin,
+            || self.may_get(),
+            |s| self.try_get(s),
+        )
+    }
+
     /// A look without the lock for a waiting getter: whether the ring may
     /// have an item (a queue without one has nothing to look at).
     fn may_get(&self) -> bool {
@@ -402,14 +410,7 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait(
-            &self.not_empty,
-            Some(&self.parked.getters),
-            timeout,
-            true,
-            || self.may_get(),
-            |s| self.try_get(s),
-        );
+        let (mut s, first) = self.wait_for_item(timeout, true);
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
         // queue; an `Extend` that stops early leaves the rest queued.
@@ -596,7 +597,7 @@ impl<T> Queue<T> {
     /// succeeded. Cheap when the other side runs on another core: it is
     /// served without a park/unpark round trip through the kernel.
     fn spin<R>(&self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
-        (0..SNOOZE_STEPS).find_map(|step| {
+        (0..SPIN_STEPS).find_map(|step| {
             backoff_until(step, &ready);
             op()
         })

@@ -12,7 +12,7 @@ mod imp {
     pub(crate) use parking_lot::{Mutex, MutexGuard};
 
     /// How many times a blocked call backs off (see [`backoff`]) before it parks.
-    pub(crate) const SNOOZE_STEPS: u32 = 24;
+    pub(crate) const SPIN_STEPS: u32 = 24;
 
     /// One step of a back-off: step `k` spins `2^min(k, 6)` times for the
     /// first 16 steps (about 1000 pauses in all), then yields the CPU.
@@ -91,9 +91,9 @@ mod imp {
 
     /// Under loom a blocked call parks at once: backing off adds nothing to
     /// model but states.
-    pub(crate) const SNOOZE_STEPS: u32 = 0;
+    pub(crate) const SPIN_STEPS: u32 = 0;
 
-    /// Never called under loom (`SNOOZE_STEPS` is 0).
+    /// Never called under loom (`SPIN_STEPS` is 0).
     pub(crate) fn backoff_until(_step: u32, _ready: impl Fn() -> bool) {}
 
     /// A spin under loom must let the other model threads run.
@@ -191,4 +191,4 @@ pub(crate) use std::sync::atomic;
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic;
 
-pub(crate) use imp::{Condvar, Mutex, MutexGuard, SNOOZE_STEPS, UnsafeCell, backoff, backoff_until, fence_for_model};
+pub(crate) use imp::{Condvar, Mutex, MutexGuard, SPIN_STEPS, UnsafeCell, backoff, backoff_until, fence_for_model};
