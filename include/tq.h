@@ -157,6 +157,10 @@ struct tq_queue *tq_new_with(const struct tq_options *opts);
  * destructor, if one was set, before this returns. No other thread may be
  * using `q` (shut it down and join your threads first).
  *
+ * The destructor may call back into `q` while it runs: the queue is then
+ * shut down and empty, and its memory is released only after the last
+ * callback returned.
+ *
  * # Safety
  * `q` is NULL or a queue from `tq_new`/`tq_new_with` not freed yet.
  */
@@ -169,8 +173,9 @@ void tq_free(struct tq_queue *q);
  * then return `TQ_SHUTDOWN`, and every blocked putter and getter wakes. With
  * `immediate`, the queued items are discarded at once (passed to the
  * destructor, if set, before this returns), each counted as a finished task
- * so that `tq_join` can return. (A second, concurrent immediate shutdown may
- * return while the first is still passing its items to the destructor.)
+ * so that `tq_join` can return. The destructor may call back into `q` (it
+ * is shut down and empty then). (A second, concurrent immediate shutdown
+ * may return while the first is still passing its items to the destructor.)
  *
  * # Safety
  * `q` is NULL or a live queue.
@@ -263,7 +268,8 @@ enum tq_status tq_set_maxsize(struct tq_queue *q, size_t maxsize);
  * the first fits, then puts as many more as fit without waiting again.
  * `*n_put` is always set to how many went in: `TQ_OK` when at least one did
  * (or `n == 0`), otherwise the reason (`TQ_FULL`, `TQ_SHUTDOWN`, `TQ_NOMEM`).
- * NULL `items` or `n_put` is `TQ_INVALID`.
+ * NULL `items` or `n_put`, or an `n` no array can hold (above
+ * `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
  *
  * # Safety
  * `q` is NULL or a live queue; `items` is NULL or points to `n` readable
@@ -280,7 +286,8 @@ enum tq_status tq_put_many(struct tq_queue *q,
  * then takes up to `max` of the items available into `items_out`, in queue
  * order. `*n_got` is always set to how many were taken: `TQ_OK` when at
  * least one was (or `max == 0`), otherwise `TQ_EMPTY` or `TQ_SHUTDOWN`.
- * NULL `items_out` or `n_got` is `TQ_INVALID`.
+ * NULL `items_out` or `n_got`, or a `max` no array can hold (above
+ * `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
  *
  * # Safety
  * `q` is NULL or a live queue; `items_out` is NULL or has room for `max`

@@ -631,3 +631,81 @@ fn shutdown_wakes_blocked_c_callers() {
         tq_free(full.get());
     }
 }
+
+/// What a re-entrant destroy callback saw of its queue: `(qsize, is_shutdown,
+/// status of a put)` per call. Its `ctx` points to one of these, whose
+/// `queue` is set once the queue exists.
+struct Reentry {
+    queue: *mut tq_queue,
+    seen: std::sync::Mutex<Vec<(usize, bool, tq_status)>>,
+}
+
+/// A `tq_destroy_fn` that calls back into the queue it is destroying an item of.
+unsafe extern "C" fn call_back_in(_item: *mut c_void, ctx: *mut c_void) {
+    // SAFETY: the tests register a `Reentry` that outlives the queue, and the
+    // contract keeps the queue valid while its callbacks run.
+    unsafe {
+        let reentry = &*ctx.cast::<Reentry>();
+        let q = reentry.queue;
+        let put = tq_put(q, item(99), TQ_NOWAIT);
+        reentry.seen.lock().unwrap().push((tq_qsize(q), tq_is_shutdown(q), put));
+    }
+}
+
+/// Regression: `tq_free` released the queue before its callbacks ran, so a
+/// callback that called in read freed memory (valgrind, Miri). Both
+/// `tq_free` and an immediate shutdown now keep the queue valid, shut down
+/// and empty, until the last callback returned.
+#[test]
+fn destroy_callbacks_may_call_back_into_the_queue() {
+    for immediate_shutdown_first in [false, true] {
+        let mut reentry = Reentry {
+            queue: ptr::null_mut(),
+            seen: std::sync::Mutex::new(Vec::new()),
+        };
+        let opts = tq_options {
+            destroy: Some(call_back_in),
+            destroy_ctx: (&raw mut reentry).cast(),
+            ..options(0, 0)
+        };
+        let q = new_with(&opts);
+        reentry.queue = q;
+        // SAFETY: `q` is live until tq_free; `reentry` outlives it.
+        unsafe {
+            for n in 1..=3 {
+                assert_eq!(tq_put(q, item(n), TQ_NOWAIT), tq_status::TQ_OK);
+            }
+            if immediate_shutdown_first {
+                assert_eq!(tq_shutdown(q, true), tq_status::TQ_OK);
+            }
+            tq_free(q);
+        }
+        let seen = reentry.seen.into_inner().unwrap();
+        assert_eq!(seen, [(0, true, tq_status::TQ_SHUTDOWN); 3], "shut down and empty while callbacks run");
+    }
+}
+
+/// Regression: a batch count above what any array of pointers can hold
+/// built an invalid slice (undefined behaviour; a debug build aborted).
+/// It is `TQ_INVALID`, with the count written as 0 and nothing moved.
+#[test]
+fn batch_counts_no_array_can_hold_are_invalid() {
+    let q = new_with(&options(0, 0));
+    let too_many = isize::MAX as usize / size_of::<*mut c_void>() + 1;
+    let mut slots = [ptr::null_mut(); 2];
+    // SAFETY: `q` is live; the calls must reject the counts before reading
+    // or writing past the two slots.
+    unsafe {
+        assert_eq!(tq_put(q, item(1), TQ_NOWAIT), tq_status::TQ_OK);
+        for n in [too_many, usize::MAX] {
+            let mut count = 7;
+            assert_eq!(tq_put_many(q, slots.as_ptr(), n, &mut count, TQ_NOWAIT), tq_status::TQ_INVALID);
+            assert_eq!(count, 0);
+            count = 7;
+            assert_eq!(tq_get_many(q, slots.as_mut_ptr(), n, &mut count, TQ_NOWAIT), tq_status::TQ_INVALID);
+            assert_eq!(count, 0);
+        }
+        assert_eq!(queries(q), (1, false, false, 0, 1, false), "nothing moved");
+        tq_free(q);
+    }
+}

@@ -11,7 +11,8 @@ use crate::Timeout;
 /// the first fits, then puts as many more as fit without waiting again.
 /// `*n_put` is always set to how many went in: `TQ_OK` when at least one did
 /// (or `n == 0`), otherwise the reason (`TQ_FULL`, `TQ_SHUTDOWN`, `TQ_NOMEM`).
-/// NULL `items` or `n_put` is `TQ_INVALID`.
+/// NULL `items` or `n_put`, or an `n` no array can hold (above
+/// `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
 ///
 /// # Safety
 /// `q` is NULL or a live queue; `items` is NULL or points to `n` readable
@@ -26,7 +27,7 @@ pub unsafe extern "C" fn tq_put_many(
 ) -> tq_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        batch(q, items.is_null(), n_put, |q| {
+        batch(q, items.is_null(), n, n_put, |q| {
             // SAFETY: the caller promised `n` readable pointers at `items`.
             let items = slice::from_raw_parts(items, n);
             q.queue
@@ -39,7 +40,8 @@ pub unsafe extern "C" fn tq_put_many(
 /// then takes up to `max` of the items available into `items_out`, in queue
 /// order. `*n_got` is always set to how many were taken: `TQ_OK` when at
 /// least one was (or `max == 0`), otherwise `TQ_EMPTY` or `TQ_SHUTDOWN`.
-/// NULL `items_out` or `n_got` is `TQ_INVALID`.
+/// NULL `items_out` or `n_got`, or a `max` no array can hold (above
+/// `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
 ///
 /// # Safety
 /// `q` is NULL or a live queue; `items_out` is NULL or has room for `max`
@@ -54,7 +56,7 @@ pub unsafe extern "C" fn tq_get_many(
 ) -> tq_status {
     // SAFETY: forwarded from the caller.
     unsafe {
-        batch(q, items_out.is_null(), n_got, |q| {
+        batch(q, items_out.is_null(), max, n_got, |q| {
             // SAFETY: the caller promised room for `max` pointers at `items_out`.
             let mut out = Slots(slice::from_raw_parts_mut(items_out, max).iter_mut());
             q.queue.get_many(&mut out, max, Timeout::from_millis(timeout_ms))
@@ -62,14 +64,17 @@ pub unsafe extern "C" fn tq_get_many(
     }
 }
 
-/// What both batch calls share: a NULL `count` or array is `TQ_INVALID`;
-/// otherwise `*count` is 0 unless `f` moves items, then how many it moved.
+/// What both batch calls share: a NULL `count` or array, or a `len` that no
+/// array of pointers can have (a slice of it would be undefined behaviour),
+/// is `TQ_INVALID`; otherwise `*count` is 0 unless `f` moves items, then how
+/// many it moved.
 ///
 /// # Safety
 /// `q` is NULL or a live queue; `count` is NULL or writable.
 unsafe fn batch<E: Into<tq_status>>(
     q: *const tq_queue,
     array_is_null: bool,
+    len: usize,
     count: *mut usize,
     f: impl FnOnce(&tq_queue) -> Result<usize, E>,
 ) -> tq_status {
@@ -78,7 +83,7 @@ unsafe fn batch<E: Into<tq_status>>(
     }
     // SAFETY: checked non-NULL; the caller promised it is writable.
     unsafe { count.write(0) };
-    if array_is_null {
+    if array_is_null || len > isize::MAX as usize / size_of::<*mut c_void>() {
         return tq_status::TQ_INVALID;
     }
     // SAFETY: forwarded from the caller.

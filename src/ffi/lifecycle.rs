@@ -81,6 +81,10 @@ pub unsafe extern "C" fn tq_new_with(opts: *const tq_options) -> *mut tq_queue {
 /// destructor, if one was set, before this returns. No other thread may be
 /// using `q` (shut it down and join your threads first).
 ///
+/// The destructor may call back into `q` while it runs: the queue is then
+/// shut down and empty, and its memory is released only after the last
+/// callback returned.
+///
 /// # Safety
 /// `q` is NULL or a queue from `tq_new`/`tq_new_with` not freed yet.
 #[unsafe(no_mangle)]
@@ -89,9 +93,11 @@ pub unsafe extern "C" fn tq_free(q: *mut tq_queue) {
         if q.is_null() {
             return;
         }
-        // SAFETY: the caller hands back ownership of a queue we allocated.
-        let tq_queue { queue, destroy } = *unsafe { Box::from_raw(q) };
-        destroy.run(queue.into_items());
+        // SAFETY: the caller hands back ownership of a queue we allocated;
+        // it stays allocated (for callbacks that call in) until `owned` drops.
+        let owned = unsafe { Box::from_raw(q) };
+        owned.destroy.run(owned.queue.shutdown(true));
+        drop(owned);
     })
 }
 
@@ -101,8 +107,9 @@ pub unsafe extern "C" fn tq_free(q: *mut tq_queue) {
 /// then return `TQ_SHUTDOWN`, and every blocked putter and getter wakes. With
 /// `immediate`, the queued items are discarded at once (passed to the
 /// destructor, if set, before this returns), each counted as a finished task
-/// so that `tq_join` can return. (A second, concurrent immediate shutdown may
-/// return while the first is still passing its items to the destructor.)
+/// so that `tq_join` can return. The destructor may call back into `q` (it
+/// is shut down and empty then). (A second, concurrent immediate shutdown
+/// may return while the first is still passing its items to the destructor.)
 ///
 /// # Safety
 /// `q` is NULL or a live queue.
