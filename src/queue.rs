@@ -8,12 +8,12 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::error::{GetError, JoinTimeout, PutError, TooManyDone};
-use crate::ring::{Popped, Refusal, Ring};
+use crate::ring::{Popped, Ring};
 use crate::store::{Order, Store};
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
 use crate::sync::{Condvar, Mutex, MutexGuard, Padded, SPIN_STEPS, backoff_until, fence_for_model};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{Deadline, Expiry, Timeout};
 
 /// The priority of an item put without one (by `put` on a priority queue).
 pub const DEFAULT_PRIORITY: i64 = 0;
@@ -102,6 +102,11 @@ struct State<T> {
     /// 0 means unbounded.
     maxsize: usize,
     shutdown: bool,
+    /// Set by a `set_maxsize` that lowered the ring's bound: the ring's tail
+    /// then. The ring stays closed until a put moves its tail past it, so
+    /// that a lock-free putter that read the old bound cannot claim a slot
+    /// after the shrink (its compare-and-swap expects the old tail).
+    shrunk_at: Option<usize>,
 }
 
 /// Counts a thread in one of `Queue::parked`'s counts while it may park.
@@ -141,6 +146,7 @@ impl<T> Queue<T> {
                 store: Store::new(order, store_room),
                 maxsize,
                 shutdown: false,
+                shrunk_at: None,
             }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
@@ -189,14 +195,19 @@ impl<T> Queue<T> {
     fn put_at(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
+        // The lock-free path first; the lock only when the ring refuses.
+        let item = match &self.ring {
+            Some(ring) => match ring.push(item) {
+                Ok(()) => {
+                    self.wake(&self.not_empty, &self.parked.getters);
+                    return Ok(());
+                }
+                Err((item, _)) => item,
+            },
+            None => item,
+        };
         let mut item = Some(item);
         let mut take = || item.take().expect("an item is taken once");
-        // The lock-free path first; the lock only when the ring refuses.
-        if let Some(Ok(slot)) = self.ring.as_ref().map(Ring::reserve) {
-            slot.fill(take());
-            self.wake(&self.not_empty, &self.parked.getters);
-            return Ok(());
-        }
         let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take));
         let result = put.unwrap_or(Err(PutError::Full(())));
         if result.is_ok() {
@@ -208,39 +219,48 @@ impl<T> Queue<T> {
 
     /// Puts the item `next` yields if there is room for it now; `None` when
     /// there is not (`next` is not called then). Runs with the lock held.
+    ///
+    /// `next` is called only once a place is held for its item, so a panic
+    /// in it (a caller's iterator) puts nothing and changes nothing.
     fn try_put(
         &self,
         s: &mut State<T>,
         priority: i64,
         next: &mut impl FnMut() -> T,
     ) -> Option<Result<(), PutError<()>>> {
-        if let Some(ring) = &self.ring {
-            match ring.reserve() {
-                Ok(slot) => {
-                    // A panic in `next` (a caller's iterator) leaves a hole: a
-                    // claimed position, counted as a put, whose task is done.
-                    match panic::catch_unwind(AssertUnwindSafe(next)) {
-                        Ok(item) => slot.fill(item),
-                        Err(panic) => {
-                            drop(slot);
-                            if self.finish(1) == Ok(true) {
-                                self.all_done.notify_all();
-                            }
-                            panic::resume_unwind(panic);
-                        }
-                    }
-                    return Some(Ok(()));
-                }
-                // Full, but the queue's bound is above the ring's: overflow.
-                // The ring's items stay, ahead of the store's.
-                Err(Refusal::Full) if s.maxsize == 0 || s.maxsize > ring.capacity() => ring.close(),
-                Err(Refusal::Full) => return None,
-                // Closed: the store holds the items (or the queue is shut down).
-                Err(Refusal::Closed) => {}
-            }
-        }
         if s.shutdown {
             return Some(Err(PutError::ShutDown(())));
+        }
+        let put = panic::catch_unwind(AssertUnwindSafe(|| self.put_locked(s, priority, next)));
+        // Whatever happened (room, none, overflow, no memory, a panic), the
+        // ring is open again unless something keeps it closed.
+        self.settle(s);
+        put.unwrap_or_else(|panic| panic::resume_unwind(panic))
+    }
+
+    /// [`try_put`](Queue::try_put) without the clean-up: may leave the ring
+    /// closed.
+    fn put_locked(
+        &self,
+        s: &mut State<T>,
+        priority: i64,
+        next: &mut impl FnMut() -> T,
+    ) -> Option<Result<(), PutError<()>>> {
+        if let Some(ring) = &self.ring
+            && s.store.len() == 0
+        {
+            // The ring's turn (no overflow ahead of it). Closed, so that the
+            // room found stays free for `next`'s item.
+            ring.close();
+            if ring.has_room_closed() {
+                ring.push_closed(next());
+                return Some(Ok(()));
+            }
+            if s.maxsize != 0 && s.maxsize <= ring.capacity() {
+                return None;
+            }
+            // Full, but the queue's bound is above the ring's: overflow. The
+            // ring stays closed, its items ahead of the store's.
         }
         if s.maxsize > 0 && self.len(s) >= s.maxsize {
             return None;
@@ -253,6 +273,24 @@ impl<T> Queue<T> {
         Some(Ok(()))
     }
 
+    /// Opens the ring again (with the lock held) where nothing keeps it
+    /// closed: the queue is not shut down, no overflow is queued in the
+    /// store, and no shrink is waiting for a put to move the tail (see
+    /// `State::shrunk_at`).
+    fn settle(&self, s: &mut State<T>) {
+        let Some(ring) = &self.ring else { return };
+        if s.shutdown || s.store.len() > 0 {
+            return;
+        }
+        if let Some(at) = s.shrunk_at {
+            if ring.tail_position() == at {
+                return;
+            }
+            s.shrunk_at = None;
+        }
+        ring.reopen();
+    }
+
     /// [`wait`](Queue::wait)s as a putter: until `attempt` finds room.
     fn wait_for_room<R>(
         &self,
@@ -262,7 +300,7 @@ impl<T> Queue<T> {
         self.wait(
             &self.not_full,
             Some(&self.parked.putters),
-            timeout,
+            &mut Expiry::new(timeout),
             true,
             || self.may_put(),
             attempt,
@@ -279,7 +317,8 @@ impl<T> Queue<T> {
     /// error says why (`Full`, `ShutDown`, `NoMemory`). On a priority queue
     /// every item gets [`DEFAULT_PRIORITY`]. The iterator runs while the queue
     /// is locked and a place is held for its item: it must be quick and must
-    /// not use the queue.
+    /// not use the queue. If it panics, the items put before stay put and
+    /// the panic goes on to the caller.
     pub fn put_many<I>(&self, items: I, timeout: Timeout) -> Result<usize, PutError<()>>
     where
         I: IntoIterator<Item = T>,
@@ -295,8 +334,8 @@ impl<T> Queue<T> {
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
         let (mut s, first) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next));
         first.unwrap_or(Err(PutError::Full(())))?;
-        // Each item is counted and announced as it goes in, so that a panic
-        // in the caller's iterator leaves the queue consistent.
+        // Each item is announced as it goes in, so that a panic in the
+        // caller's iterator leaves no getter asleep beside an item.
         self.signal(&self.not_empty, &self.parked.getters);
         let mut n = 1;
         while n < total {
@@ -317,9 +356,11 @@ impl<T> Queue<T> {
         // The lock-free path first, spinning on an open ring while the
         // timeout allows; the lock only when that finds nothing.
         let mut spun = false;
+        let mut expiry = Expiry::new(timeout);
         if let Some(ring) = &self.ring {
             let popped = match ring.pop() {
                 Popped::Empty if timeout != Timeout::NoWait => self.spin(
+                    &mut expiry,
                     || ring.may_pop(),
                     || match ring.pop() {
                         Popped::Empty => None,
@@ -338,7 +379,7 @@ impl<T> Queue<T> {
                 Some(_) => {}
             }
         }
-        let (_s, got) = self.wait_for_item(timeout, !spun);
+        let (_s, got) = self.wait_for_item(&mut expiry, !spun);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
             self.signal(&self.not_full, &self.parked.putters);
@@ -359,13 +400,8 @@ impl<T> Queue<T> {
         }
         match s.store.pop() {
             Some(item) => {
-                if let Some(ring) = &self.ring
-                    && s.store.len() == 0
-                    && !s.shutdown
-                {
-                    // The overflow is drained: back to the (empty) ring.
-                    ring.reopen();
-                }
+                // The overflow may be drained: back to the (empty) ring.
+                self.settle(s);
                 Some(Ok(item))
             }
             None if s.shutdown => Some(Err(GetError::ShutDown)),
@@ -375,11 +411,11 @@ impl<T> Queue<T> {
 
     /// [`wait`](Queue::wait)s as a getter (spinning first if `spin`): until
     /// an item is there, or the queue is shut down and drained.
-    fn wait_for_item(&self, timeout: Timeout, spin: bool) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
+    fn wait_for_item(&self, expiry: &mut Expiry, spin: bool) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
         self.wait(
             &self.not_empty,
             Some(&self.parked.getters),
-            timeout,
+            expiry,
             spin,
             || self.may_get(),
             |s| self.try_get(s),
@@ -410,7 +446,7 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait_for_item(timeout, true);
+        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), true);
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
         // queue; an `Extend` that stops early leaves the rest queued.
@@ -482,7 +518,7 @@ impl<T> Queue<T> {
             let (_s, _) = self.wait(
                 &self.all_done,
                 None,
-                timeout,
+                &mut Expiry::new(timeout),
                 true,
                 || false,
                 |_| {
@@ -569,7 +605,13 @@ impl<T> Queue<T> {
         let mut s = self.state.lock();
         s.maxsize = maxsize;
         if let Some(ring) = &self.ring {
-            ring.set_bound(ring_bound(maxsize, ring.capacity()));
+            let bound = ring_bound(maxsize, ring.capacity());
+            if bound < ring.bound() {
+                // A putter that read the old bound must not claim after this.
+                ring.close();
+                s.shrunk_at = Some(ring.tail_position());
+            }
+            ring.set_bound(bound);
         }
         drop(s);
         self.not_full.notify_all();
@@ -594,27 +636,34 @@ impl<T> Queue<T> {
 
     /// Tries `op` again after each of a few short back-offs, each cut short
     /// when the lock-free look `ready` says to try again; `None` if it never
-    /// succeeded. Cheap when the other side runs on another core: it is
-    /// served without a park/unpark round trip through the kernel.
-    fn spin<R>(&self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
-        (0..SPIN_STEPS).find_map(|step| {
+    /// succeeded, or once `expiry` has passed. Cheap when the other side runs
+    /// on another core: it is served without a park/unpark round trip
+    /// through the kernel.
+    fn spin<R>(&self, expiry: &mut Expiry, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
+        for step in 0..SPIN_STEPS {
+            if expiry.passed() {
+                return None;
+            }
             backoff_until(step, &ready);
-            op()
-        })
+            if let Some(r) = op() {
+                return Some(r);
+            }
+        }
+        None
     }
 
     /// Runs `attempt` with the lock held until it returns `Some`, for as long
-    /// as `timeout` allows: at once, then (if `spin`) after each back-off of
+    /// as `expiry` allows: at once, then (if `spin`) after each back-off of
     /// [`spin`](Queue::spin) (the lock released in between), then parked on
     /// `cv`, counted in `parked` so that the other side knows to wake it.
-    /// The deadline is fixed when waiting starts, so the fast path never
-    /// reads the clock. Returns the lock and the outcome (`None`: the
-    /// timeout passed).
+    /// The deadline is fixed when waiting starts (if the caller's spin has
+    /// not fixed it already), so the fast path never reads the clock.
+    /// Returns the lock and the outcome (`None`: the timeout passed).
     fn wait<R>(
         &self,
         cv: &Condvar,
         parked: Option<&AtomicUsize>,
-        timeout: Timeout,
+        expiry: &mut Expiry,
         spin: bool,
         ready: impl Fn() -> bool,
         mut attempt: impl FnMut(&mut State<T>) -> Option<R>,
@@ -623,7 +672,7 @@ impl<T> Queue<T> {
         if let Some(r) = attempt(&mut s) {
             return (s, Some(r));
         }
-        let until = match timeout.deadline() {
+        let until = match expiry.deadline() {
             Deadline::Now => return (s, None),
             Deadline::At(at) => Some(at),
             Deadline::Never => None,
@@ -634,7 +683,7 @@ impl<T> Queue<T> {
                 let mut s = self.state.lock();
                 attempt(&mut s).map(|r| (s, r))
             };
-            if let Some((s, r)) = self.spin(&ready, locked_attempt) {
+            if let Some((s, r)) = self.spin(expiry, &ready, locked_attempt) {
                 return (s, Some(r));
             }
             s = self.state.lock();
@@ -706,6 +755,56 @@ mod fault {
         pub fn panic_on_next_put() {
             ARMED.set(true);
         }
+    }
+}
+
+#[cfg(all(test, not(loom), not(shuttle)))]
+mod tests {
+    use std::cell::Cell;
+    use std::panic::{self, AssertUnwindSafe};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Suspicion from review: a failure on the store path right after the
+    /// ring closed for overflow left it closed over an empty store, so every
+    /// later get took the lock. Any locked put now ends by opening the ring
+    /// again unless something keeps it closed.
+    #[test]
+    fn a_put_that_fails_after_closing_the_ring_opens_it_again() {
+        let q = Queue::new(0);
+        let ring = q.ring.as_ref().unwrap();
+        q.put_many(0..RING_CAPACITY as u32, Timeout::NoWait).unwrap();
+        assert!(!ring.is_closed(), "the ring holds its capacity");
+        let panicking = (0..1u32).map(|_| -> u32 { panic!("the caller's iterator fails") });
+        let put = panic::catch_unwind(AssertUnwindSafe(|| q.put_many(panicking, Timeout::NoWait)));
+        assert!(put.is_err(), "the panic reaches the caller");
+        assert!(!ring.is_closed(), "nothing went to the store: the ring is open");
+        assert_eq!(q.qsize(), RING_CAPACITY);
+        for n in 0..RING_CAPACITY as u32 {
+            assert_eq!(q.get_nowait(), Ok(n));
+        }
+        assert!(!ring.is_closed());
+    }
+
+    /// Suspicion from review: the spin before parking ignored the deadline,
+    /// so a short timed wait could overrun by the spin's yields. A spin now
+    /// stops as soon as the deadline has passed.
+    #[test]
+    fn spinning_stops_at_the_deadline() {
+        let q = Queue::<u32>::new(1);
+        let tries = Cell::new(0);
+        let op = || {
+            tries.set(tries.get() + 1);
+            None::<()>
+        };
+        let mut expiry = Expiry::new(Timeout::After(Duration::from_millis(1)));
+        expiry.deadline();
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(q.spin(&mut expiry, || true, op), None);
+        assert_eq!(tries.get(), 0, "no try after the deadline");
+        assert_eq!(q.spin(&mut Expiry::new(Timeout::Forever), || true, op), None);
+        assert_eq!(tries.get(), SPIN_STEPS, "without a deadline the spin runs its course");
     }
 }
 

@@ -9,19 +9,18 @@
 //!
 //! On top of that:
 //! - a *bound* at most the capacity (`set_bound`), for a live `maxsize` change;
-//! - a *mark* bit in `tail` that closes the ring: every claim after it fails,
-//!   so no item slips in after a shutdown or an overflow, while consumers
-//!   still drain it; clearing it opens the ring again;
-//! - a claimed slot is filled through a [`Reservation`]; one dropped unfilled
-//!   (a caller's iterator panicked) leaves a hole that consumers skip.
+//! - a *mark* bit in `tail` that closes the ring: every lock-free claim after
+//!   it fails, so no item slips in after a shutdown or an overflow, while
+//!   consumers still drain it; clearing it opens the ring again. The queue's
+//!   lock holder may still push into a ring it closed ([`Ring::push_closed`]):
+//!   that is how a caller's iterator runs with a place held for its item,
+//!   and no claimed slot is ever left without an item.
 //!
 //! Under loom each ring operation runs alone (behind a model mutex): a thread
 //! that spins on another's in-flight store is a loop loom cannot bound, so
 //! the models check the queue's protocol around a linearizable ring, and the
 //! ring's own memory orderings are checked by Miri (`verify.sh miri`), TSan
 //! and the checksummed stress tests.
-
-use std::mem;
 
 use crate::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use crate::sync::atomic::{AtomicUsize, fence};
@@ -32,11 +31,11 @@ use crate::sync::{Padded, UnsafeCell, backoff};
 /// `stamp == head + 1`.
 struct Slot<T> {
     stamp: AtomicUsize,
-    /// `None` when empty or a hole.
+    /// `None` when empty.
     item: UnsafeCell<Option<T>>,
 }
 
-/// What [`Ring::reserve`] can say instead of handing out a slot.
+/// Why [`Ring::push`] handed its item back.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Refusal {
     /// As many items as the bound allows are queued.
@@ -44,6 +43,10 @@ pub(crate) enum Refusal {
     /// The ring is closed to new items.
     Closed,
 }
+
+/// How many times [`Ring::len`] looks for a consistent snapshot before it
+/// stops the producers for one.
+const LEN_TRIES: usize = 8;
 
 /// What [`Ring::pop`] found.
 #[derive(Debug, PartialEq, Eq)]
@@ -63,10 +66,6 @@ pub(crate) struct Ring<T> {
     tail: Padded<AtomicUsize>,
     /// At most this many items may be queued (`1..=cap`).
     bound: AtomicUsize,
-    /// How many holes were made (see [`Reservation`]) and how many of them
-    /// gets have skipped: `len` leaves holes out.
-    holes_made: AtomicUsize,
-    holes_skipped: AtomicUsize,
     slots: Box<[Slot<T>]>,
     cap: usize,
     /// The closed bit: the lowest power of two above every index.
@@ -109,8 +108,6 @@ impl<T> Ring<T> {
             head: Padded(AtomicUsize::new(0)),
             tail: Padded(AtomicUsize::new(0)),
             bound: AtomicUsize::new(cap),
-            holes_made: AtomicUsize::new(0),
-            holes_skipped: AtomicUsize::new(0),
             slots: slots.into_boxed_slice(),
             cap,
             mark,
@@ -134,6 +131,11 @@ impl<T> Ring<T> {
         self.cap
     }
 
+    /// How many items may be queued (see [`set_bound`](Ring::set_bound)).
+    pub(crate) fn bound(&self) -> usize {
+        self.bound.load(SeqCst)
+    }
+
     /// Sets how many items may be queued, `1..=capacity()`. Items already
     /// queued beyond a smaller bound stay; claims fail until gets make room.
     pub(crate) fn set_bound(&self, bound: usize) {
@@ -142,18 +144,30 @@ impl<T> Ring<T> {
         self.bound.store(bound, SeqCst);
     }
 
-    /// Closes the ring to new items.
-    pub(crate) fn close(&self) {
+    /// Closes the ring to lock-free claims. Returns whether it was open.
+    pub(crate) fn close(&self) -> bool {
         let _alone = self.alone();
-        self.tail.fetch_or(self.mark, SeqCst);
+        self.tail.fetch_or(self.mark, SeqCst) & self.mark == 0
     }
 
-    /// Opens a closed ring again. The caller makes sure it is empty and that
-    /// nothing else would put items in first (the queue's overflow store is
-    /// empty, under the queue's lock).
+    /// Opens a closed ring again. The caller holds the queue's lock and makes
+    /// sure nothing else should be put first (the overflow store is empty).
     pub(crate) fn reopen(&self) {
         let _alone = self.alone();
         self.tail.fetch_and(!self.mark, SeqCst);
+    }
+
+    /// Whether the ring is closed.
+    #[cfg(test)]
+    pub(crate) fn is_closed(&self) -> bool {
+        self.tail.load(SeqCst) & self.mark != 0
+    }
+
+    /// Where the next item will go (`tail` without the mark): it changes
+    /// with every claim, so a caller can tell whether anything was put
+    /// since it last looked.
+    pub(crate) fn tail_position(&self) -> usize {
+        self.tail.load(SeqCst) & !self.mark
     }
 
     /// The position after `pos`.
@@ -181,22 +195,28 @@ impl<T> Ring<T> {
         }
     }
 
-    /// How many items are queued. A hole takes a slot (and so counts toward
-    /// the bound) until a get skips it, but is not counted here.
+    /// How many items are queued (or being put in by a producer that
+    /// claimed its slot). The caller holds the queue's lock.
+    ///
+    /// Only a snapshot in which `tail` did not move around the read of
+    /// `head` is consistent. Under steady lock-free puts that may take a few
+    /// tries; after [`LEN_TRIES`] the ring is closed for one look (tail
+    /// stops, as only the lock holder could move it then) and opened again.
     pub(crate) fn len(&self) -> usize {
         let _alone = self.alone();
-        loop {
+        for _ in 0..LEN_TRIES {
             let tail = self.tail.load(SeqCst);
             let head = self.head.load(SeqCst);
-            // Only a snapshot in which tail did not move is consistent.
             if self.tail.load(SeqCst) == tail {
-                let slots = self.distance(head, tail & !self.mark);
-                // Skipped first: a later read of `made` is at least as large.
-                let skipped = self.holes_skipped.load(SeqCst);
-                let holes = self.holes_made.load(SeqCst) - skipped;
-                return slots.saturating_sub(holes);
+                return self.distance(head, tail & !self.mark);
             }
         }
+        let tail = self.tail.fetch_or(self.mark, SeqCst);
+        let len = self.distance(self.head.load(SeqCst), tail & !self.mark);
+        if tail & self.mark == 0 {
+            self.tail.fetch_and(!self.mark, SeqCst);
+        }
+        len
     }
 
     /// A cheap look: whether a pop may find an item. Only a hint for a
@@ -213,7 +233,7 @@ impl<T> Ring<T> {
     }
 
     /// How many positions were ever claimed: every item put in (or being
-    /// put in), and every hole. Never decreases.
+    /// put in). Never decreases.
     pub(crate) fn pushed(&self) -> usize {
         let _alone = self.alone();
         let tail = self.tail.load(SeqCst) & !self.mark;
@@ -230,12 +250,56 @@ impl<T> Ring<T> {
         self.distance(head, tail) >= bound && self.tail.load(Relaxed) == tail
     }
 
-    /// Claims the next slot, without waiting for room. The item goes in
-    /// through the returned reservation.
-    pub(crate) fn reserve(&self) -> Result<Reservation<'_, T>, Refusal> {
-        let alone = self.alone();
+    /// Puts `item` in without waiting for room, unless the ring is full or
+    /// closed; then hands it back with the reason.
+    pub(crate) fn push(&self, item: T) -> Result<(), (T, Refusal)> {
+        let _alone = self.alone();
+        match self.claim() {
+            Ok(slot) => {
+                self.fill(slot, item);
+                Ok(())
+            }
+            Err(refusal) => Err((item, refusal)),
+        }
+    }
+
+    /// Whether [`push_closed`](Ring::push_closed) has room. The caller holds
+    /// the queue's lock and closed the ring, so only gets change the answer
+    /// (from no to yes). The head is read after a full fence, so that a
+    /// consumer's take is either seen here or sees the caller's wait
+    /// registration.
+    pub(crate) fn has_room_closed(&self) -> bool {
+        let _alone = self.alone();
+        let tail = self.tail.load(SeqCst) & !self.mark;
+        fence(SeqCst);
+        self.distance(self.head.load(SeqCst), tail) < self.bound.load(SeqCst)
+    }
+
+    /// Puts `item` into a ring the caller closed (holding the queue's lock),
+    /// where [`has_room_closed`](Ring::has_room_closed) said there is room.
+    /// The ring stays closed to everyone else.
+    pub(crate) fn push_closed(&self, item: T) {
+        let _alone = self.alone();
+        let tail = self.tail.load(SeqCst);
+        debug_assert!(tail & self.mark != 0, "the caller closed the ring");
+        let slot = &self.slots[tail & (self.mark - 1)];
+        // A consumer may still be taking last lap's item out of the slot.
         let mut step = 0;
-        let mut tail = self.tail.load(Relaxed);
+        while slot.stamp.load(Acquire) != tail & !self.mark {
+            backoff(step);
+            step += 1;
+        }
+        // Only the lock holder moves a closed ring's tail.
+        self.tail.store(self.next(tail & !self.mark) | self.mark, SeqCst);
+        self.fill(slot, item);
+    }
+
+    /// Claims the slot at `tail` with a compare-and-swap, without waiting
+    /// for room; the caller fills it at once.
+    fn claim(&self) -> Result<&Slot<T>, Refusal> {
+        let mut step = 0;
+        // Acquire: a tail that `reopen` wrote shows the bound set before it.
+        let mut tail = self.tail.load(Acquire);
         loop {
             if tail & self.mark != 0 {
                 return Err(Refusal::Closed);
@@ -248,19 +312,11 @@ impl<T> Ring<T> {
                     if self.at_bound(tail, bound) {
                         return Err(Refusal::Full);
                     }
-                    tail = self.tail.load(Relaxed);
+                    tail = self.tail.load(Acquire);
                     continue;
                 }
-                match self.tail.compare_exchange_weak(tail, self.next(tail), SeqCst, Relaxed) {
-                    Ok(_) => {
-                        return Ok(Reservation {
-                            ring: self,
-                            slot,
-                            stamp: tail + 1,
-                            published: false,
-                            _alone: alone,
-                        });
-                    }
+                match self.tail.compare_exchange_weak(tail, self.next(tail), SeqCst, Acquire) {
+                    Ok(_) => return Ok(slot),
                     Err(now) => tail = now,
                 }
             } else {
@@ -276,9 +332,19 @@ impl<T> Ring<T> {
                 // took this position first: look again.
                 backoff(step);
                 step += 1;
-                tail = self.tail.load(Relaxed);
+                tail = self.tail.load(Acquire);
             }
         }
+    }
+
+    /// Puts `item` into a slot this thread claimed and hands it to consumers.
+    fn fill(&self, slot: &Slot<T>, item: T) {
+        let stamp = slot.stamp.load(Relaxed) + 1;
+        // SAFETY: the claim made this thread the slot's only user until the
+        // stamp below hands it to a consumer; the slot holds `None` (its
+        // last item was taken), so nothing is leaked.
+        slot.item.with_mut(|p| unsafe { p.write(Some(item)) });
+        slot.stamp.store(stamp, Release);
     }
 
     /// Takes the oldest item, without waiting for one. A slot claimed by a
@@ -298,13 +364,7 @@ impl<T> Ring<T> {
                         // thread its only reader until the stamp moves on.
                         let item = slot.item.with_mut(|p| unsafe { (*p).take() });
                         slot.stamp.store(head.wrapping_add(self.one_lap), Release);
-                        match item {
-                            Some(item) => return Popped::Item(item),
-                            None => {
-                                self.holes_skipped.fetch_add(1, SeqCst);
-                                head = self.head.load(Relaxed);
-                            }
-                        }
+                        return Popped::Item(item.expect("a filled slot holds an item"));
                     }
                     Err(now) => head = now,
                 }
@@ -335,45 +395,6 @@ impl<T> Ring<T> {
     }
 }
 
-/// A claimed slot: [`fill`](Reservation::fill) puts the item in and hands
-/// it to consumers. Dropped unfilled, it leaves a hole that consumers skip.
-pub(crate) struct Reservation<'a, T> {
-    ring: &'a Ring<T>,
-    slot: &'a Slot<T>,
-    /// The stamp that marks the slot filled.
-    stamp: usize,
-    published: bool,
-    _alone: Alone<'a>,
-}
-
-impl<T> Reservation<'_, T> {
-    /// Fills the slot with `item` and publishes it.
-    pub(crate) fn fill(mut self, item: T) {
-        self.publish(Some(item));
-    }
-
-    /// Publishes the slot, once.
-    fn publish(&mut self, item: Option<T>) {
-        if mem::replace(&mut self.published, true) {
-            return;
-        }
-        if item.is_none() {
-            self.ring.holes_made.fetch_add(1, SeqCst);
-        }
-        // SAFETY: the claim made this thread the slot's only user until the
-        // stamp below hands it to a consumer; the slot holds `None` (its
-        // last item was taken), so nothing is leaked.
-        self.slot.item.with_mut(|p| unsafe { p.write(item) });
-        self.slot.stamp.store(self.stamp, Release);
-    }
-}
-
-impl<T> Drop for Reservation<'_, T> {
-    fn drop(&mut self) {
-        self.publish(None);
-    }
-}
-
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
@@ -387,7 +408,7 @@ mod tests {
     }
 
     fn push(r: &Ring<u32>, x: u32) -> Result<(), Refusal> {
-        r.reserve().map(|slot| slot.fill(x))
+        r.push(x).map_err(|(_, refusal)| refusal)
     }
 
     #[test]
@@ -446,15 +467,29 @@ mod tests {
     }
 
     #[test]
-    fn an_unfilled_reservation_is_a_hole_that_pops_skip() {
+    fn the_lock_holder_pushes_into_the_ring_it_closed() {
         let r = Ring::new(3).unwrap();
         push(&r, 1).unwrap();
-        drop(r.reserve().unwrap());
-        push(&r, 3).unwrap();
-        assert_eq!(r.len(), 2, "the hole is not an item");
-        assert_eq!(r.pushed(), 3, "the hole's claim counts");
-        assert_eq!(drain(&r), [1, 3]);
-        assert_eq!(r.len(), 0);
+        assert!(r.close(), "it was open");
+        assert!(!r.close(), "closed already");
+        assert!(r.has_room_closed());
+        r.push_closed(2);
+        assert_eq!(push(&r, 3), Err(Refusal::Closed), "still closed to everyone else");
+        r.push_closed(3);
+        assert!(!r.has_room_closed(), "three slots, three items");
+        assert_eq!(r.len(), 3);
+        assert_eq!(r.pop(), Popped::Item(1));
+        assert!(r.has_room_closed(), "a get makes room");
+        r.set_bound(1);
+        assert!(!r.has_room_closed(), "two queued, bound one");
+        assert_eq!(drain(&r), [2, 3]);
+        assert_eq!(r.pop(), Popped::Drained);
+        let before = r.tail_position();
+        r.reopen();
+        assert_eq!(r.tail_position(), before, "opening moves no position");
+        push(&r, 4).unwrap();
+        assert_ne!(r.tail_position(), before, "a claim does");
+        assert_eq!(r.pushed(), 4);
     }
 
     /// Producers and consumers racing on a tiny ring, spinning where it
@@ -499,7 +534,7 @@ mod tests {
     fn dropping_the_ring_drops_queued_items() {
         let item = std::sync::Arc::new(());
         let r = Ring::new(2).unwrap();
-        r.reserve().unwrap().fill(std::sync::Arc::clone(&item));
+        assert!(r.push(std::sync::Arc::clone(&item)).is_ok());
         drop(r);
         assert_eq!(std::sync::Arc::strong_count(&item), 1);
     }

@@ -56,6 +56,35 @@ pub(crate) enum Deadline {
     Never,
 }
 
+/// A call's timeout, whose deadline is fixed the first time it is needed:
+/// a call that completes at once never reads the clock, and one that spins
+/// and then parks waits for the same deadline throughout.
+#[derive(Debug)]
+pub(crate) struct Expiry {
+    timeout: Timeout,
+    deadline: Option<Deadline>,
+}
+
+impl Expiry {
+    pub(crate) fn new(timeout: Timeout) -> Self {
+        Expiry { timeout, deadline: None }
+    }
+
+    /// The deadline, fixed on the first call.
+    pub(crate) fn deadline(&mut self) -> Deadline {
+        *self.deadline.get_or_insert_with(|| self.timeout.deadline())
+    }
+
+    /// Whether the deadline has passed (reads the clock only for a timed wait).
+    pub(crate) fn passed(&mut self) -> bool {
+        match self.deadline() {
+            Deadline::Now => true,
+            Deadline::At(at) => Instant::now() >= at,
+            Deadline::Never => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +95,17 @@ mod tests {
         assert_eq!(Timeout::from_millis(-1), Timeout::Forever);
         assert_eq!(Timeout::from_millis(i64::MIN), Timeout::Forever);
         assert_eq!(Timeout::from_millis(25), Timeout::After(Duration::from_millis(25)));
+    }
+
+    #[test]
+    fn an_expiry_fixes_its_deadline_once() {
+        let mut expiry = Expiry::new(Timeout::After(Duration::from_millis(5)));
+        let Deadline::At(first) = expiry.deadline() else { panic!("a timed wait has a deadline") };
+        std::thread::sleep(Duration::from_millis(10));
+        assert!(matches!(expiry.deadline(), Deadline::At(at) if at == first));
+        assert!(expiry.passed());
+        assert!(Expiry::new(Timeout::NoWait).passed());
+        assert!(!Expiry::new(Timeout::Forever).passed());
     }
 
     #[test]
