@@ -39,7 +39,9 @@ mod queue;
 mod ring;
 mod store;
 mod sync;
+mod tasks;
 mod timeout;
+mod wait;
 
 pub use error::{GetError, JoinTimeout, PutError, TooManyDone};
 pub use queue::{DEFAULT_PRIORITY, Queue, RING_CAPACITY};

@@ -1,8 +1,9 @@
-//! The queue: one mutex over the items and the counts, three condition
-//! variables (`not_empty`, `not_full`, `all_done`), exactly as CPython's
-//! `queue.Queue` is built. Every operation's semantics are Python's; where
-//! Python has no equivalent (batches, join timeouts, stable priorities) the
-//! behaviour is the one `design.md` fixes.
+//! The queue: routes items between the lock-free ring (FIFO queues) and the
+//! locked store (LIFO and priority queues, and a FIFO queue's overflow), and
+//! asks `wait` to wait or wake and `tasks` to count. Every operation's
+//! semantics are Python's; where Python has no equivalent (batches, join
+//! timeouts, stable priorities) the behaviour is the one `docs/semantics.md`
+//! fixes.
 
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
@@ -10,10 +11,10 @@ use std::panic::{self, AssertUnwindSafe};
 use crate::error::{GetError, JoinTimeout, PutError, TooManyDone};
 use crate::ring::{Popped, Ring};
 use crate::store::{Order, Store};
-use crate::sync::atomic::AtomicUsize;
-use crate::sync::atomic::Ordering::SeqCst;
-use crate::sync::{Condvar, Mutex, MutexGuard, Padded, SPIN_STEPS, backoff_until, fence_for_model};
-use crate::timeout::{Deadline, Expiry, Timeout};
+use crate::sync::{Mutex, MutexGuard, Padded};
+use crate::tasks::Tasks;
+use crate::timeout::{Expiry, Timeout};
+use crate::wait::{Backoff, Spin, Waiters, wait};
 
 /// The priority of an item put without one (by `put` on a priority queue).
 pub const DEFAULT_PRIORITY: i64 = 0;
@@ -38,8 +39,8 @@ pub const RING_CAPACITY: usize = 1024;
 /// A FIFO queue keeps its items in a lock-free ring (up to
 /// [`RING_CAPACITY`] of them): puts and gets that need not wait take no lock.
 /// LIFO and priority queues, and a FIFO queue's overflow, keep them in a
-/// store behind a mutex, as CPython does. Threads that must wait park on
-/// condition variables under that mutex either way.
+/// store behind a mutex, as CPython does. Threads that must wait spin a
+/// little, then park on condition variables under that mutex either way.
 ///
 /// Share it between threads with an `Arc` (or scoped threads).
 pub struct Queue<T> {
@@ -47,53 +48,28 @@ pub struct Queue<T> {
     /// The lock-free items of a FIFO queue. A full ring under a larger bound
     /// overflows: it closes, keeping its items, and puts go to the store
     /// until the get that empties the store (the ring drained before it)
-    /// opens it again, so ring items always come before store items. A
-    /// shutdown closes it for good; gets still drain it.
+    /// opens it again, so ring items always come before store items. A put
+    /// under the lock closes it while it runs, a shrink until the next put
+    /// (see `State::shrunk_at`); [`settle`](Queue::settle) opens it again.
+    /// A shutdown closes it for good; gets still drain it.
     ring: Option<Ring<T>>,
     state: Mutex<State<T>>,
-    /// Getters wait here for an item (or shutdown).
-    not_empty: Condvar,
-    /// Putters wait here for room (or shutdown).
-    not_full: Condvar,
-    /// Joiners wait here for the unfinished count to reach zero.
-    all_done: Condvar,
-    /// How many threads are parked (or about to park, with the lock held).
     /// Read on every put and get, written only around a wait: kept away
     /// from the counters that change on every operation.
-    parked: Padded<ParkedCounts>,
-    /// The task count, kept off the put path: unfinished = items ever put
-    /// (the ring's claimed positions plus `Tasks::stored`) - tasks done.
+    waiting: Padded<Waiting>,
+    /// The task count (see `tasks`).
     tasks: Padded<Tasks>,
 }
 
-/// See `Queue::tasks`.
-struct Tasks {
-    /// How many items were put into the locked store (counted under the lock).
-    stored: AtomicUsize,
-    /// How many tasks were marked done, times two, plus [`JOINER_WAITING`].
-    /// `task_done` raises it without the lock, and takes the lock to wake
-    /// joiners only when it brings the unfinished count to zero with the
-    /// flag set.
-    done: AtomicUsize,
+/// See `Queue::waiting`.
+struct Waiting {
+    /// Wait for an item (or shutdown).
+    getters: Waiters,
+    /// Wait for room (or shutdown).
+    putters: Waiters,
+    /// Wait for the unfinished count to reach zero.
+    joiners: Waiters,
 }
-
-/// See `Queue::parked`.
-struct ParkedCounts {
-    /// Getters: a put takes the lock to wake one only when this is not zero.
-    getters: AtomicUsize,
-    /// Putters, as `getters`.
-    putters: AtomicUsize,
-}
-
-/// The flag bit of `Tasks::done`: a joiner is (about to be) parked. A
-/// joiner sets it, with the lock held, before it reads how many items were
-/// put; the `task_done` that reaches zero reads that count before it clears
-/// the flag in the same step that raises `done`. Either the joiner sees the
-/// count at zero, or the `task_done` sees the flag and wakes it.
-const JOINER_WAITING: usize = 1;
-
-/// One done task in `Tasks::done`.
-const TASK: usize = 2;
 
 /// Everything the mutex protects.
 struct State<T> {
@@ -107,22 +83,6 @@ struct State<T> {
     /// that a lock-free putter that read the old bound cannot claim a slot
     /// after the shrink (its compare-and-swap expects the old tail).
     shrunk_at: Option<usize>,
-}
-
-/// Counts a thread in one of `Queue::parked`'s counts while it may park.
-struct Parked<'a>(&'a AtomicUsize);
-
-impl<'a> Parked<'a> {
-    fn new(count: &'a AtomicUsize) -> Self {
-        count.fetch_add(1, SeqCst);
-        Parked(count)
-    }
-}
-
-impl Drop for Parked<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, SeqCst);
-    }
 }
 
 impl<T> Queue<T> {
@@ -148,17 +108,12 @@ impl<T> Queue<T> {
                 shutdown: false,
                 shrunk_at: None,
             }),
-            not_empty: Condvar::new(),
-            not_full: Condvar::new(),
-            all_done: Condvar::new(),
-            parked: Padded(ParkedCounts {
-                getters: AtomicUsize::new(0),
-                putters: AtomicUsize::new(0),
+            waiting: Padded(Waiting {
+                getters: Waiters::new(),
+                putters: Waiters::new(),
+                joiners: Waiters::new(),
             }),
-            tasks: Padded(Tasks {
-                stored: AtomicUsize::new(0),
-                done: AtomicUsize::new(0),
-            }),
+            tasks: Padded(Tasks::new()),
         }
     }
 
@@ -199,7 +154,7 @@ impl<T> Queue<T> {
         let item = match &self.ring {
             Some(ring) => match ring.push(item) {
                 Ok(()) => {
-                    self.wake(&self.not_empty, &self.parked.getters);
+                    self.waiting.getters.notify_one(&self.state);
                     return Ok(());
                 }
                 Err((item, _)) => item,
@@ -211,7 +166,7 @@ impl<T> Queue<T> {
         let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take));
         let result = put.unwrap_or(Err(PutError::Full(())));
         if result.is_ok() {
-            self.signal(&self.not_empty, &self.parked.getters);
+            self.waiting.getters.notify_one_locked();
         }
         drop(s);
         result.map_err(|e| e.map(|()| item.take().expect("a refused item is kept")))
@@ -269,7 +224,7 @@ impl<T> Queue<T> {
             return Some(Err(PutError::NoMemory(())));
         }
         s.store.push(next(), priority);
-        self.tasks.stored.fetch_add(1, SeqCst);
+        self.tasks.stored_one();
         Some(Ok(()))
     }
 
@@ -297,12 +252,12 @@ impl<T> Queue<T> {
         timeout: Timeout,
         attempt: impl FnMut(&mut State<T>) -> Option<R>,
     ) -> (MutexGuard<'_, State<T>>, Option<R>) {
-        self.wait(
-            &self.not_full,
-            Some(&self.parked.putters),
+        let may_put = || self.ring.as_ref().is_some_and(Ring::may_claim);
+        wait(
+            &self.state,
+            &self.waiting.putters,
             &mut Expiry::new(timeout),
-            true,
-            || self.may_put(),
+            Spin::Until(may_put),
             attempt,
         )
     }
@@ -336,14 +291,14 @@ impl<T> Queue<T> {
         first.unwrap_or(Err(PutError::Full(())))?;
         // Each item is announced as it goes in, so that a panic in the
         // caller's iterator leaves no getter asleep beside an item.
-        self.signal(&self.not_empty, &self.parked.getters);
+        self.waiting.getters.notify_one_locked();
         let mut n = 1;
         while n < total {
             match self.try_put(&mut s, DEFAULT_PRIORITY, &mut next) {
                 Some(Ok(())) => n += 1,
                 _ => break,
             }
-            self.signal(&self.not_empty, &self.parked.getters);
+            self.waiting.getters.notify_one_locked();
         }
         Ok(n)
     }
@@ -359,8 +314,7 @@ impl<T> Queue<T> {
         let mut expiry = Expiry::new(timeout);
         if let Some(ring) = &self.ring {
             let popped = match ring.pop() {
-                Popped::Empty if timeout != Timeout::NoWait => self.spin(
-                    &mut expiry,
+                Popped::Empty if timeout != Timeout::NoWait => Backoff::new(&mut expiry).spin(
                     || ring.may_pop(),
                     || match ring.pop() {
                         Popped::Empty => None,
@@ -371,7 +325,7 @@ impl<T> Queue<T> {
             };
             match popped {
                 Some(Popped::Item(item)) => {
-                    self.wake(&self.not_full, &self.parked.putters);
+                    self.waiting.putters.notify_one(&self.state);
                     return Ok(item);
                 }
                 // Spun all along on an open, empty ring: time to park.
@@ -379,10 +333,10 @@ impl<T> Queue<T> {
                 Some(_) => {}
             }
         }
-        let (_s, got) = self.wait_for_item(&mut expiry, !spun);
+        let (_s, got) = self.wait_for_item(&mut expiry, spun);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
-            self.signal(&self.not_full, &self.parked.putters);
+            self.waiting.putters.notify_one_locked();
         }
         result
     }
@@ -409,28 +363,13 @@ impl<T> Queue<T> {
         }
     }
 
-    /// [`wait`](Queue::wait)s as a getter (spinning first if `spin`): until
-    /// an item is there, or the queue is shut down and drained.
-    fn wait_for_item(&self, expiry: &mut Expiry, spin: bool) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
-        self.wait(
-            &self.not_empty,
-            Some(&self.parked.getters),
-            expiry,
-            spin,
-            || self.may_get(),
-            |s| self.try_get(s),
-        )
-    }
-
-    /// A look without the lock for a waiting getter: whether the ring may
-    /// have an item (a queue without one has nothing to look at).
-    fn may_get(&self) -> bool {
-        self.ring.as_ref().is_some_and(Ring::may_pop)
-    }
-
-    /// As [`may_get`](Queue::may_get), for a waiting putter.
-    fn may_put(&self) -> bool {
-        self.ring.as_ref().is_some_and(Ring::may_claim)
+    /// Waits as a getter (spinning first unless the caller has spun
+    /// already): until an item is there, or the queue is shut down and drained.
+    fn wait_for_item(&self, expiry: &mut Expiry, spun: bool) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
+        // A look without the lock: whether the ring may have an item.
+        let may_get = || self.ring.as_ref().is_some_and(Ring::may_pop);
+        let spin = if spun { Spin::No } else { Spin::Until(may_get) };
+        wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s))
     }
 
     /// Takes the next item without blocking (Python's `get_nowait`).
@@ -446,7 +385,7 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), true);
+        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), false);
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
         // queue; an `Extend` that stops early leaves the rest queued.
@@ -455,7 +394,7 @@ impl<T> Queue<T> {
         let items = std::iter::from_fn(|| first.take().or_else(|| self.try_get(&mut s)?.ok()));
         out.extend(items.take(max).inspect(|_| {
             moved += 1;
-            self.signal(&self.not_full, &self.parked.putters);
+            self.waiting.putters.notify_one_locked();
         }));
         Ok(moved)
     }
@@ -473,39 +412,18 @@ impl<T> Queue<T> {
         if n == 0 {
             return Ok(());
         }
-        if self.finish(n)? {
+        if self.tasks.finish(n, || self.ring_puts())? {
             // The joiner that set the flag did so with the lock held and keeps
             // it until it parks: once we hold the lock, the notify reaches it.
             drop(self.state.lock());
-            self.all_done.notify_all();
+            self.waiting.joiners.notify_all();
         }
         Ok(())
     }
 
-    /// Counts `n` more tasks done, if that many are unfinished; `Ok(true)`
-    /// when this brought the count to zero with a joiner waiting (the caller
-    /// wakes the joiners).
-    fn finish(&self, n: usize) -> Result<bool, TooManyDone> {
-        let mut reached_zero = false;
-        let before = self
-            .tasks
-            .done
-            .fetch_update(SeqCst, SeqCst, |d| {
-                let done = d / TASK;
-                let left = self.puts().checked_sub(done)?.checked_sub(n)?;
-                reached_zero = left == 0;
-                // Reaching zero clears the flag: this call wakes the joiners.
-                let flag = if reached_zero { 0 } else { d & JOINER_WAITING };
-                Some((done + n) * TASK + flag)
-            })
-            .map_err(|_| TooManyDone)?;
-        Ok(reached_zero && before & JOINER_WAITING != 0)
-    }
-
-    /// How many items were ever put. Read after `Tasks::done`, it is at least
-    /// the number of tasks done.
-    fn puts(&self) -> usize {
-        self.ring.as_ref().map_or(0, Ring::pushed) + self.tasks.stored.load(SeqCst)
+    /// How many items were ever put into the ring (see `tasks`).
+    fn ring_puts(&self) -> usize {
+        self.ring.as_ref().map_or(0, Ring::pushed)
     }
 
     /// Waits up to `timeout` until every put item has been marked done
@@ -514,18 +432,10 @@ impl<T> Queue<T> {
     /// discards as done.
     pub fn join(&self, timeout: Timeout) -> Result<(), JoinTimeout> {
         if self.unfinished() > 0 {
-            // No parked count: `task_done` learns of joiners from the flag.
-            let (_s, _) = self.wait(
-                &self.all_done,
-                None,
-                &mut Expiry::new(timeout),
-                true,
-                || false,
-                |_| {
-                    let done = self.tasks.done.fetch_or(JOINER_WAITING, SeqCst) / TASK;
-                    (self.puts() <= done).then_some(())
-                },
-            );
+            // `task_done` learns of joiners from the task count's flag.
+            let all_done = |_: &mut State<T>| self.tasks.register_joiner(|| self.ring_puts()).then_some(());
+            let never = || false;
+            let _ = wait(&self.state, &self.waiting.joiners, &mut Expiry::new(timeout), Spin::Until(never), all_done);
         }
         if self.unfinished() > 0 {
             Err(JoinTimeout)
@@ -548,15 +458,12 @@ impl<T> Queue<T> {
             ring.close();
         }
         let discarded = if immediate { self.take_all(&mut s) } else { Vec::new() };
-        let _ = self.tasks.done.fetch_update(SeqCst, SeqCst, |d| {
-            let done = (d / TASK + discarded.len()).min(self.puts());
-            Some(done * TASK + (d & JOINER_WAITING))
-        });
+        self.tasks.discard(discarded.len(), || self.ring_puts());
         drop(s);
-        self.not_empty.notify_all();
-        self.not_full.notify_all();
+        self.waiting.getters.notify_all();
+        self.waiting.putters.notify_all();
         if immediate {
-            self.all_done.notify_all();
+            self.waiting.joiners.notify_all();
         }
         discarded
     }
@@ -614,13 +521,12 @@ impl<T> Queue<T> {
             ring.set_bound(bound);
         }
         drop(s);
-        self.not_full.notify_all();
+        self.waiting.putters.notify_all();
     }
 
     /// How many put items have not been marked done yet (Python's `unfinished_tasks`).
     pub fn unfinished(&self) -> usize {
-        let done = self.tasks.done.load(SeqCst) / TASK;
-        self.puts() - done
+        self.tasks.unfinished(|| self.ring_puts())
     }
 
     /// Whether [`shutdown`](Queue::shutdown) has been called (Python's `is_shutdown`).
@@ -632,99 +538,6 @@ impl<T> Queue<T> {
     pub fn into_items(self) -> Vec<T> {
         let mut s = self.state.lock();
         self.take_all(&mut s)
-    }
-
-    /// Tries `op` again after each of a few short back-offs, each cut short
-    /// when the lock-free look `ready` says to try again; `None` if it never
-    /// succeeded, or once `expiry` has passed. Cheap when the other side runs
-    /// on another core: it is served without a park/unpark round trip
-    /// through the kernel.
-    fn spin<R>(&self, expiry: &mut Expiry, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
-        for step in 0..SPIN_STEPS {
-            if expiry.passed() {
-                return None;
-            }
-            backoff_until(step, &ready);
-            if let Some(r) = op() {
-                return Some(r);
-            }
-        }
-        None
-    }
-
-    /// Runs `attempt` with the lock held until it returns `Some`, for as long
-    /// as `expiry` allows: at once, then (if `spin`) after each back-off of
-    /// [`spin`](Queue::spin) (the lock released in between), then parked on
-    /// `cv`, counted in `parked` so that the other side knows to wake it.
-    /// The deadline is fixed when waiting starts (if the caller's spin has
-    /// not fixed it already), so the fast path never reads the clock.
-    /// Returns the lock and the outcome (`None`: the timeout passed).
-    fn wait<R>(
-        &self,
-        cv: &Condvar,
-        parked: Option<&AtomicUsize>,
-        expiry: &mut Expiry,
-        spin: bool,
-        ready: impl Fn() -> bool,
-        mut attempt: impl FnMut(&mut State<T>) -> Option<R>,
-    ) -> (MutexGuard<'_, State<T>>, Option<R>) {
-        let mut s = self.state.lock();
-        if let Some(r) = attempt(&mut s) {
-            return (s, Some(r));
-        }
-        let until = match expiry.deadline() {
-            Deadline::Now => return (s, None),
-            Deadline::At(at) => Some(at),
-            Deadline::Never => None,
-        };
-        if spin {
-            drop(s);
-            let locked_attempt = || {
-                let mut s = self.state.lock();
-                attempt(&mut s).map(|r| (s, r))
-            };
-            if let Some((s, r)) = self.spin(expiry, &ready, locked_attempt) {
-                return (s, Some(r));
-            }
-            s = self.state.lock();
-        }
-        // Counted before the last look: a put or get that this look misses
-        // sees the count, and takes the lock (held here until parked) to wake us.
-        let _parked = parked.map(Parked::new);
-        loop {
-            if let Some(r) = attempt(&mut s) {
-                return (s, Some(r));
-            }
-            let notified = match until {
-                None => {
-                    cv.wait(&mut s);
-                    true
-                }
-                Some(at) => cv.wait_until(&mut s, at),
-            };
-            if !notified {
-                let r = attempt(&mut s);
-                return (s, r);
-            }
-        }
-    }
-
-    /// Wakes one thread parked on `cv` if `parked` counts any; the caller
-    /// holds the lock (so a counted thread is already parked).
-    fn signal(&self, cv: &Condvar, parked: &AtomicUsize) {
-        if parked.load(SeqCst) > 0 {
-            cv.notify_one();
-        }
-    }
-
-    /// As [`signal`](Queue::signal), from a caller without the lock: taking
-    /// it only when a thread is counted makes sure that thread has parked.
-    fn wake(&self, cv: &Condvar, parked: &AtomicUsize) {
-        fence_for_model();
-        if parked.load(SeqCst) > 0 {
-            drop(self.state.lock());
-            cv.notify_one();
-        }
     }
 }
 
@@ -760,9 +573,7 @@ mod fault {
 
 #[cfg(all(test, not(loom), not(shuttle)))]
 mod tests {
-    use std::cell::Cell;
     use std::panic::{self, AssertUnwindSafe};
-    use std::time::Duration;
 
     use super::*;
 
@@ -785,26 +596,6 @@ mod tests {
             assert_eq!(q.get_nowait(), Ok(n));
         }
         assert!(!ring.is_closed());
-    }
-
-    /// Suspicion from review: the spin before parking ignored the deadline,
-    /// so a short timed wait could overrun by the spin's yields. A spin now
-    /// stops as soon as the deadline has passed.
-    #[test]
-    fn spinning_stops_at_the_deadline() {
-        let q = Queue::<u32>::new(1);
-        let tries = Cell::new(0);
-        let op = || {
-            tries.set(tries.get() + 1);
-            None::<()>
-        };
-        let mut expiry = Expiry::new(Timeout::After(Duration::from_millis(1)));
-        expiry.deadline();
-        std::thread::sleep(Duration::from_millis(5));
-        assert_eq!(q.spin(&mut expiry, || true, op), None);
-        assert_eq!(tries.get(), 0, "no try after the deadline");
-        assert_eq!(q.spin(&mut Expiry::new(Timeout::Forever), || true, op), None);
-        assert_eq!(tries.get(), SPIN_STEPS, "without a deadline the spin runs its course");
     }
 }
 
