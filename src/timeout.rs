@@ -17,16 +17,6 @@ pub enum Timeout {
 }
 
 impl Timeout {
-    /// The C convention: `0` never blocks, `ms > 0` waits up to `ms`
-    /// milliseconds, any negative value waits forever.
-    pub fn from_millis(ms: i64) -> Self {
-        match ms {
-            0 => Timeout::NoWait,
-            ms if ms < 0 => Timeout::Forever,
-            ms => Timeout::After(Duration::from_millis(ms.unsigned_abs())),
-        }
-    }
-
     /// Fixes the moment the wait ends; computed once per call so that
     /// spurious or stolen wake-ups never extend it. A deadline too far away
     /// to represent is "forever".
@@ -88,14 +78,6 @@ impl Expiry {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn from_millis_follows_the_c_convention() {
-        assert_eq!(Timeout::from_millis(0), Timeout::NoWait);
-        assert_eq!(Timeout::from_millis(-1), Timeout::Forever);
-        assert_eq!(Timeout::from_millis(i64::MIN), Timeout::Forever);
-        assert_eq!(Timeout::from_millis(25), Timeout::After(Duration::from_millis(25)));
-    }
 
     #[test]
     fn an_expiry_fixes_its_deadline_once() {

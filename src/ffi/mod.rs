@@ -26,8 +26,9 @@ mod query;
 mod status;
 
 use std::ffi::c_void;
+use std::time::Duration;
 
-use crate::Queue;
+use crate::{Queue, Timeout};
 
 pub use batch::{tq_get_many, tq_put_many};
 pub use lifecycle::{tq_free, tq_new, tq_new_with, tq_shutdown, tq_version};
@@ -40,6 +41,16 @@ pub use status::{tq_status, tq_status_str};
 pub const TQ_NOWAIT: i64 = 0;
 /// `timeout_ms` value (any negative one does): block without a time limit.
 pub const TQ_FOREVER: i64 = -1;
+
+/// The C convention for `timeout_ms`: `0` never blocks, `ms > 0` waits up
+/// to `ms` milliseconds, any negative value waits forever.
+fn timeout(ms: i64) -> Timeout {
+    match ms {
+        0 => Timeout::NoWait,
+        ms if ms < 0 => Timeout::Forever,
+        ms => Timeout::After(Duration::from_millis(ms.unsigned_abs())),
+    }
+}
 
 /// A queue of `void *` items, created by `tq_new`/`tq_new_with` and freed by
 /// `tq_free`. Opaque to C.
@@ -86,5 +97,19 @@ impl Destroy {
                 unsafe { callback(item.0, self.ctx) };
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_follow_the_c_convention() {
+        assert_eq!(timeout(TQ_NOWAIT), Timeout::NoWait);
+        assert_eq!(timeout(TQ_FOREVER), Timeout::Forever);
+        assert_eq!(timeout(i64::MIN), Timeout::Forever);
+        assert_eq!(timeout(25), Timeout::After(Duration::from_millis(25)));
+        assert_eq!(timeout(i64::MAX), Timeout::After(Duration::from_millis(i64::MAX as u64)));
     }
 }

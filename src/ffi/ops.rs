@@ -3,8 +3,7 @@
 use std::ffi::c_void;
 
 use super::status::{status_of, tq_status};
-use super::{Item, tq_queue, with_queue};
-use crate::Timeout;
+use super::{Item, timeout, tq_queue, with_queue};
 
 /// Puts `item` (NULL is a legal item), waiting per `timeout_ms` for room:
 /// `TQ_NOWAIT` (0) never blocks, a positive value waits that many
@@ -19,7 +18,7 @@ pub unsafe extern "C" fn tq_put(q: *mut tq_queue, item: *mut c_void, timeout_ms:
     // SAFETY: forwarded from the caller.
     unsafe {
         with_queue(q, |q| {
-            status_of(q.queue.put(Item(item), Timeout::from_millis(timeout_ms)))
+            status_of(q.queue.put(Item(item), timeout(timeout_ms)))
         })
     }
 }
@@ -42,7 +41,7 @@ pub unsafe extern "C" fn tq_put_priority(
         with_queue(q, |q| {
             status_of(
                 q.queue
-                    .put_priority(Item(item), priority, Timeout::from_millis(timeout_ms)),
+                    .put_priority(Item(item), priority, timeout(timeout_ms)),
             )
         })
     }
@@ -63,7 +62,7 @@ pub unsafe extern "C" fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, ti
             if item_out.is_null() {
                 return tq_status::TQ_INVALID;
             }
-            match q.queue.get(Timeout::from_millis(timeout_ms)) {
+            match q.queue.get(timeout(timeout_ms)) {
                 Ok(item) => {
                     // SAFETY: checked non-NULL; the caller promised it is writable.
                     item_out.write(item.0);
@@ -108,7 +107,7 @@ pub unsafe extern "C" fn tq_task_done_n(q: *mut tq_queue, n: usize) -> tq_status
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_join(q: *mut tq_queue, timeout_ms: i64) -> tq_status {
     // SAFETY: forwarded from the caller.
-    unsafe { with_queue(q, |q| status_of(q.queue.join(Timeout::from_millis(timeout_ms)))) }
+    unsafe { with_queue(q, |q| status_of(q.queue.join(timeout(timeout_ms)))) }
 }
 
 /// Changes the bound of a live queue (Python's `q.maxsize = n`; 0 =
