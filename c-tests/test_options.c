@@ -10,6 +10,32 @@ static const tq_order all_orders[] = {TQ_FIFO, TQ_LIFO, TQ_PRIORITY};
 
 static void null_options_give_null(void) { CHECK(tq_new_with(NULL) == NULL); }
 
+/* tq_create: the same validation, with a status that says why; *q_out is
+ * written only on success. */
+static void create_says_why_it_failed(void) {
+    static char marker;
+    tq_queue *const untouched = (tq_queue *)&marker;
+    tq_queue *q = untouched;
+    tq_options bad = queue_options(TQ_FIFO, 0);
+    const uint32_t bad_order = 7;
+    memcpy(&bad.order, &bad_order, sizeof bad_order);
+    CHECK_STATUS(tq_create(NULL, &q), TQ_INVALID);
+    CHECK_STATUS(tq_create(&bad, &q), TQ_INVALID);
+    bad = queue_options(TQ_FIFO, 0);
+    bad.struct_size = 4;
+    CHECK_STATUS(tq_create(&bad, &q), TQ_INVALID);
+    tq_options good = queue_options(TQ_PRIORITY, 1);
+    CHECK_STATUS(tq_create(&good, NULL), TQ_INVALID);
+    CHECK(q == untouched);
+    CHECK_STATUS(tq_create(&good, &q), TQ_OK);
+    CHECK(q != untouched && q != NULL);
+    CHECK_STATUS(tq_put_priority(q, NULL, 3, TQ_NOWAIT), TQ_OK);
+    CHECK_STATUS(tq_put(q, NULL, TQ_NOWAIT), TQ_FULL);
+    CHECK(tq_maxsize(q) == 1);
+    tq_free(q);
+    CHECK(strcmp(tq_status_str(TQ_SYSTEM), "unknown status") != 0);
+}
+
 static void too_small_struct_size_is_rejected(void) {
     const uint32_t sizes[] = {0, 4, sizeof(tq_options) - 1};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -183,6 +209,7 @@ static void free_without_destroy_is_fine(void) {
 int main(void) {
     watchdog(20);
     RUN_CASE(null_options_give_null);
+    RUN_CASE(create_says_why_it_failed);
     RUN_CASE(too_small_struct_size_is_rejected);
     RUN_CASE(bad_order_is_rejected);
     RUN_CASE(bigger_struct_with_zero_tail_is_accepted);

@@ -73,6 +73,7 @@ fn enum_values_are_the_contract() {
         tq_status::TQ_TOO_MANY_DONE,
         tq_status::TQ_NOMEM,
         tq_status::TQ_INTERNAL,
+        tq_status::TQ_SYSTEM,
     ];
     for (n, s) in statuses.into_iter().enumerate() {
         assert_eq!(s as usize, n);
@@ -531,7 +532,7 @@ fn status_strings() {
         // SAFETY: tq_status_str returns a static NUL-terminated string.
         unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned()
     };
-    let known: Vec<String> = (0..=8).map(text).collect();
+    let known: Vec<String> = (0..=9).map(text).collect();
     for (s, t) in known.iter().enumerate() {
         assert!(!t.is_empty() && t != "unknown status", "status {s}: {t:?}");
         assert_eq!(
@@ -541,7 +542,7 @@ fn status_strings() {
         );
     }
     assert_eq!(known[tq_status::TQ_OK as usize], "ok");
-    for bogus in [-1, 9, 100, i32::MIN, i32::MAX] {
+    for bogus in [-1, 10, 100, i32::MIN, i32::MAX] {
         assert_eq!(text(bogus), "unknown status");
     }
 }
@@ -707,5 +708,31 @@ fn batch_counts_no_array_can_hold_are_invalid() {
         }
         assert_eq!(queries(q), (1, false, false, 0, 1, false), "nothing moved");
         tq_free(q);
+    }
+}
+
+/// `tq_create` says why it failed, and writes `*q_out` only on success.
+#[test]
+fn create_says_why_and_writes_only_on_success() {
+    let sentinel = ptr::dangling_mut::<tq_queue>();
+    let mut q = sentinel;
+    let mut bad_order = options(0, 0);
+    bad_order.order = 3;
+    let mut too_small = options(0, 0);
+    too_small.struct_size -= 1;
+    // SAFETY: every pointer is NULL or points to a complete tq_options.
+    unsafe {
+        assert_eq!(tq_create(ptr::null(), &mut q), tq_status::TQ_INVALID);
+        assert_eq!(tq_create(&bad_order, &mut q), tq_status::TQ_INVALID);
+        assert_eq!(tq_create(&too_small, &mut q), tq_status::TQ_INVALID);
+        assert_eq!(tq_create(&options(0, 0), ptr::null_mut()), tq_status::TQ_INVALID);
+        assert_eq!(q, sentinel, "untouched on failure");
+        for order in 0..3 {
+            assert_eq!(tq_create(&options(order, 2), &mut q), tq_status::TQ_OK);
+            assert_ne!(q, sentinel);
+            assert_eq!(queries(q), (0, true, false, 2, 0, false));
+            assert_eq!(tq_put(q, item(1), TQ_NOWAIT), tq_status::TQ_OK);
+            tq_free(q);
+        }
     }
 }

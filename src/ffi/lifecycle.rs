@@ -27,14 +27,23 @@ fn try_box<T>(value: T) -> Option<Box<T>> {
     }
 }
 
-fn new_queue(order: Order, maxsize: usize, destroy: Destroy) -> *mut tq_queue {
-    match try_box(tq_queue {
-        queue: Queue::with_order(order, maxsize),
-        destroy,
-    }) {
-        Some(q) => Box::into_raw(q),
-        None => ptr::null_mut(),
-    }
+fn new_queue(order: Order, maxsize: usize, destroy: Destroy) -> Option<*mut tq_queue> {
+    let queue = Queue::with_order(order, maxsize);
+    try_box(tq_queue { queue, destroy }).map(Box::into_raw)
+}
+
+/// `tq_create` without the out-pointer.
+///
+/// # Safety
+/// As `tq_create`'s `opts`.
+unsafe fn create(opts: *const tq_options) -> Result<*mut tq_queue, tq_status> {
+    // SAFETY: forwarded from the caller.
+    let o = unsafe { validate(opts) }.ok_or(tq_status::TQ_INVALID)?;
+    let destroy = Destroy {
+        callback: o.destroy,
+        ctx: o.destroy_ctx,
+    };
+    new_queue(o.order, o.maxsize, destroy).ok_or(tq_status::TQ_NOMEM)
 }
 
 /// A new FIFO queue holding at most `maxsize` items (0 = unbounded), like
@@ -42,20 +51,17 @@ fn new_queue(order: Order, maxsize: usize, destroy: Destroy) -> *mut tq_queue {
 #[unsafe(no_mangle)]
 pub extern "C" fn tq_new(maxsize: usize) -> *mut tq_queue {
     boundary!(ptr::null_mut(), {
-        new_queue(
-            Order::Fifo,
-            maxsize,
-            Destroy {
-                callback: None,
-                ctx: ptr::null_mut(),
-            },
-        )
+        let destroy = Destroy {
+            callback: None,
+            ctx: ptr::null_mut(),
+        };
+        new_queue(Order::Fifo, maxsize, destroy).unwrap_or(ptr::null_mut())
     })
 }
 
 /// A new queue configured by `opts` (order, bound, item destructor).
 /// Returns NULL when `opts` is NULL or invalid (see `tq_options`) or when out
-/// of memory.
+/// of memory; `tq_create` says which.
 ///
 /// # Safety
 /// `opts` is NULL or points to `opts->struct_size` readable bytes.
@@ -63,16 +69,31 @@ pub extern "C" fn tq_new(maxsize: usize) -> *mut tq_queue {
 pub unsafe extern "C" fn tq_new_with(opts: *const tq_options) -> *mut tq_queue {
     boundary!(ptr::null_mut(), {
         // SAFETY: forwarded from the caller.
-        match unsafe { validate(opts) } {
-            Some(o) => new_queue(
-                o.order,
-                o.maxsize,
-                Destroy {
-                    callback: o.destroy,
-                    ctx: o.destroy_ctx,
-                },
-            ),
-            None => ptr::null_mut(),
+        unsafe { create(opts) }.unwrap_or(ptr::null_mut())
+    })
+}
+
+/// Creates a queue configured by `opts` into `*q_out`: `TQ_OK`, or
+/// `TQ_INVALID` (NULL `opts` or `q_out`, or bad options: see `tq_options`),
+/// or `TQ_NOMEM`. `*q_out` is written only on `TQ_OK`.
+///
+/// # Safety
+/// `opts` is NULL or points to `opts->struct_size` readable bytes; `q_out`
+/// is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_create(opts: *const tq_options, q_out: *mut *mut tq_queue) -> tq_status {
+    boundary!(tq_status::TQ_INTERNAL, {
+        if q_out.is_null() {
+            return tq_status::TQ_INVALID;
+        }
+        // SAFETY: forwarded from the caller.
+        match unsafe { create(opts) } {
+            Ok(q) => {
+                // SAFETY: checked non-NULL; the caller promised it is writable.
+                unsafe { q_out.write(q) };
+                tq_status::TQ_OK
+            }
+            Err(status) => status,
         }
     })
 }

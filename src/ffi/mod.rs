@@ -31,7 +31,7 @@ use std::time::Duration;
 use crate::{Queue, Timeout};
 
 pub use batch::{tq_get_many, tq_put_many};
-pub use lifecycle::{tq_free, tq_new, tq_new_with, tq_shutdown, tq_version};
+pub use lifecycle::{tq_create, tq_free, tq_new, tq_new_with, tq_shutdown, tq_version};
 pub use ops::{tq_get, tq_join, tq_put, tq_put_priority, tq_set_maxsize, tq_task_done, tq_task_done_n};
 pub use options::{tq_destroy_fn, tq_options, tq_order};
 pub use query::{tq_empty, tq_full, tq_is_shutdown, tq_maxsize, tq_qsize, tq_unfinished};

@@ -26,6 +26,9 @@ pub enum tq_status {
     TQ_NOMEM = 7,
     /// A bug was caught at the boundary (a Rust panic); never a crash.
     TQ_INTERNAL = 8,
+    /// An operating-system call failed (e.g. no descriptor could be made);
+    /// nothing was changed.
+    TQ_SYSTEM = 9,
 }
 
 /// A `tq_status` read as the plain integer C passes, so that an out-of-range
@@ -86,6 +89,7 @@ pub extern "C" fn tq_status_str(s: tq_status_value) -> *const c_char {
         6 => c"task_done called too many times",
         7 => c"out of memory",
         8 => c"internal error",
+        9 => c"system call failed",
         _ => c"unknown status",
     };
     text.as_ptr()
