@@ -128,6 +128,17 @@ impl<T> Queue<T> {
     /// [`PutError::Full`] when there is still no room at the timeout and with
     /// [`PutError::ShutDown`] once the queue is shut down, handing the item back.
     /// Success adds one unfinished task.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tq::{PutError, Queue, Timeout};
+    ///
+    /// let q = Queue::new(1);
+    /// q.put("a", Timeout::Forever).unwrap();
+    /// // Full: after 10 ms the item comes back.
+    /// let wait = Timeout::After(Duration::from_millis(10));
+    /// assert_eq!(q.put("b", wait), Err(PutError::Full("b")));
+    /// ```
     pub fn put(&self, item: T, timeout: Timeout) -> Result<(), PutError<T>> {
         self.put_at(item, DEFAULT_PRIORITY, timeout)
     }
@@ -274,6 +285,15 @@ impl<T> Queue<T> {
     /// is locked and a place is held for its item: it must be quick and must
     /// not use the queue. If it panics, the items put before stay put and
     /// the panic goes on to the caller.
+    ///
+    /// ```
+    /// use tq::{Queue, Timeout};
+    ///
+    /// let q = Queue::new(3);
+    /// let mut items = 1..6;
+    /// assert_eq!(q.put_many(&mut items, Timeout::NoWait), Ok(3));
+    /// assert_eq!(items.collect::<Vec<_>>(), [4, 5], "what did not fit stays");
+    /// ```
     pub fn put_many<I>(&self, items: I, timeout: Timeout) -> Result<usize, PutError<()>>
     where
         I: IntoIterator<Item = T>,
@@ -307,6 +327,15 @@ impl<T> Queue<T> {
     ///
     /// Fails with [`GetError::Empty`] when nothing arrived by the timeout, and
     /// with [`GetError::ShutDown`] once the queue is shut down and drained.
+    ///
+    /// ```
+    /// use tq::{GetError, Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// assert_eq!(q.get(Timeout::NoWait), Err(GetError::Empty));
+    /// q.put(7, Timeout::NoWait).unwrap();
+    /// assert_eq!(q.get(Timeout::Forever), Ok(7));
+    /// ```
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
         // The lock-free path first, spinning on an open ring while the
         // timeout allows; the lock only when that finds nothing.
@@ -381,6 +410,16 @@ impl<T> Queue<T> {
     /// to `max` of the items available into `out`, in queue order. Returns how
     /// many were moved; `max == 0` returns `Ok(0)` at once. Errors as [`get`](Queue::get).
     /// `out.extend` runs while the queue is locked: it must not use the queue.
+    ///
+    /// ```
+    /// use tq::{Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// q.put_many(1..6, Timeout::NoWait).unwrap();
+    /// let mut got = Vec::new();
+    /// assert_eq!(q.get_many(&mut got, 3, Timeout::Forever), Ok(3));
+    /// assert_eq!(got, [1, 2, 3]);
+    /// ```
     pub fn get_many<E: Extend<T>>(&self, out: &mut E, max: usize, timeout: Timeout) -> Result<usize, GetError> {
         if max == 0 {
             return Ok(0);
@@ -402,6 +441,16 @@ impl<T> Queue<T> {
     /// Marks one task done (Python's `task_done`). When the unfinished count
     /// reaches zero, every `join` returns. Fails, changing nothing, when the
     /// count is already zero.
+    ///
+    /// ```
+    /// use tq::{Queue, Timeout, TooManyDone};
+    ///
+    /// let q = Queue::new(0);
+    /// q.put("job", Timeout::NoWait).unwrap();
+    /// let _job = q.get(Timeout::NoWait).unwrap();
+    /// assert_eq!(q.task_done(), Ok(()));
+    /// assert_eq!(q.task_done(), Err(TooManyDone), "one put, one task");
+    /// ```
     pub fn task_done(&self) -> Result<(), TooManyDone> {
         self.task_done_n(1)
     }
@@ -430,6 +479,18 @@ impl<T> Queue<T> {
     /// (Python's `join`, plus a timeout). As in Python, shutting down does not
     /// end a join by itself; an immediate shutdown counts the items it
     /// discards as done.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tq::{JoinTimeout, Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// q.put(1, Timeout::NoWait).unwrap();
+    /// assert_eq!(q.join(Timeout::After(Duration::from_millis(5))), Err(JoinTimeout));
+    /// q.get(Timeout::NoWait).unwrap();
+    /// q.task_done().unwrap();
+    /// assert_eq!(q.join(Timeout::Forever), Ok(()));
+    /// ```
     pub fn join(&self, timeout: Timeout) -> Result<(), JoinTimeout> {
         if self.unfinished() > 0 {
             // `task_done` learns of joiners from the task count's flag.
@@ -451,6 +512,18 @@ impl<T> Queue<T> {
     /// wakes. With `immediate`, the queued items are removed at once, each
     /// counted as a finished task, and returned (in queue order) so the caller
     /// can dispose of them; otherwise the returned vector is empty.
+    ///
+    /// ```
+    /// use tq::{GetError, PutError, Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// q.put_many([1, 2], Timeout::NoWait).unwrap();
+    /// assert!(q.shutdown(false).is_empty(), "a graceful shutdown keeps the items");
+    /// assert_eq!(q.put(3, Timeout::NoWait), Err(PutError::ShutDown(3)));
+    /// assert_eq!(q.get(Timeout::Forever), Ok(1), "gets drain");
+    /// assert_eq!(q.shutdown(true), [2], "an immediate one hands them back");
+    /// assert_eq!(q.get(Timeout::Forever), Err(GetError::ShutDown));
+    /// ```
     pub fn shutdown(&self, immediate: bool) -> Vec<T> {
         let mut s = self.state.lock();
         s.shutdown = true;
@@ -508,6 +581,16 @@ impl<T> Queue<T> {
 
     /// Changes the bound of a live queue (Python's `q.maxsize = n`; `0`:
     /// unbounded). Shrinking keeps every queued item; putters that now fit wake.
+    ///
+    /// ```
+    /// use tq::{Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// q.put_many([1, 2, 3], Timeout::NoWait).unwrap();
+    /// q.set_maxsize(2);
+    /// assert_eq!(q.qsize(), 3, "shrinking keeps every item");
+    /// assert!(q.is_full());
+    /// ```
     pub fn set_maxsize(&self, maxsize: usize) {
         let mut s = self.state.lock();
         s.maxsize = maxsize;
