@@ -174,38 +174,54 @@ impl<T> Queue<T> {
         };
         let mut item = Some(item);
         let mut take = || item.take().expect("an item is taken once");
-        let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take));
-        let result = put.unwrap_or(Err(PutError::Full(())));
-        if result.is_ok() {
-            self.waiting.getters.notify_one_locked();
-        }
+        let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take, 1));
         drop(s);
-        result.map_err(|e| e.map(|()| item.take().expect("a refused item is kept")))
+        match put.unwrap_or(Err(PutError::Full(()))) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.map(|()| item.take().expect("a refused item is kept"))),
+        }
     }
 
-    /// Puts the item `next` yields if there is room for it now; `None` when
-    /// there is not (`next` is not called then). Runs with the lock held.
+    /// Puts the items `next` yields, up to `max` of them, while there is room
+    /// now, announcing each to a parked getter; `Ok(n)` says how many went
+    /// in (at least one), `None` that not even the first fitted (`next` is
+    /// not called then). Runs with the lock held, and keeps lock-free putters
+    /// out until it is done, so that no other put lands between its items.
     ///
     /// `next` is called only once a place is held for its item, so a panic
-    /// in it (a caller's iterator) puts nothing and changes nothing.
+    /// in it (a caller's iterator) leaves the items put before it, and
+    /// nothing else.
     fn try_put(
         &self,
         s: &mut State<T>,
         priority: i64,
         next: &mut impl FnMut() -> T,
-    ) -> Option<Result<(), PutError<()>>> {
+        max: usize,
+    ) -> Option<Result<usize, PutError<()>>> {
         if s.shutdown {
             return Some(Err(PutError::ShutDown(())));
         }
-        let put = panic::catch_unwind(AssertUnwindSafe(|| self.put_locked(s, priority, next)));
+        let mut n = 0;
+        let put = panic::catch_unwind(AssertUnwindSafe(|| {
+            while n < max {
+                match self.put_locked(s, priority, next) {
+                    Some(Ok(())) => self.waiting.getters.notify_one_locked(),
+                    Some(Err(e)) if n == 0 => return Some(Err(e)),
+                    None if n == 0 => return None,
+                    _ => break,
+                }
+                n += 1;
+            }
+            Some(Ok(n))
+        }));
         // Whatever happened (room, none, overflow, no memory, a panic), the
         // ring is open again unless something keeps it closed.
         self.settle(s);
         put.unwrap_or_else(|panic| panic::resume_unwind(panic))
     }
 
-    /// [`try_put`](Queue::try_put) without the clean-up: may leave the ring
-    /// closed.
+    /// One item of [`try_put`](Queue::try_put), without the clean-up: may
+    /// leave the ring closed.
     fn put_locked(
         &self,
         s: &mut State<T>,
@@ -303,24 +319,10 @@ impl<T> Queue<T> {
         if items.len() == 0 {
             return Ok(0);
         }
-        // Each successful `try_put` takes exactly one item: `n < total`
-        // means items are left.
         let total = items.len();
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
-        let (mut s, first) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next));
-        first.unwrap_or(Err(PutError::Full(())))?;
-        // Each item is announced as it goes in, so that a panic in the
-        // caller's iterator leaves no getter asleep beside an item.
-        self.waiting.getters.notify_one_locked();
-        let mut n = 1;
-        while n < total {
-            match self.try_put(&mut s, DEFAULT_PRIORITY, &mut next) {
-                Some(Ok(())) => n += 1,
-                _ => break,
-            }
-            self.waiting.getters.notify_one_locked();
-        }
-        Ok(n)
+        let (_s, put) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next, total));
+        put.unwrap_or(Err(PutError::Full(())))
     }
 
     /// Takes the next item, waiting up to `timeout` for one (Python's `get`).
@@ -496,7 +498,7 @@ impl<T> Queue<T> {
             // `task_done` learns of joiners from the task count's flag.
             let all_done = |_: &mut State<T>| self.tasks.register_joiner(|| self.ring_puts()).then_some(());
             let never = || false;
-            let _ = wait(&self.state, &self.waiting.joiners, &mut Expiry::new(timeout), Spin::Until(never), all_done);
+            let (_s, _) = wait(&self.state, &self.waiting.joiners, &mut Expiry::new(timeout), Spin::Until(never), all_done);
         }
         if self.unfinished() > 0 {
             Err(JoinTimeout)
@@ -543,12 +545,7 @@ impl<T> Queue<T> {
 
     /// Removes every queued item, in queue order.
     fn take_all(&self, s: &mut State<T>) -> Vec<T> {
-        let mut items = Vec::new();
-        if let Some(ring) = &self.ring {
-            while let Popped::Item(item) = ring.pop() {
-                items.push(item);
-            }
-        }
+        let mut items = self.ring.as_ref().map_or_else(Vec::new, Ring::take_all);
         items.append(&mut s.store.take_all());
         items
     }

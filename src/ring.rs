@@ -347,6 +347,37 @@ impl<T> Ring<T> {
         slot.stamp.store(stamp, Release);
     }
 
+    /// Closes the ring and takes every item in it at once, oldest first: a
+    /// concurrent pop either took its item before (it is not here) or finds
+    /// the ring drained, never one from the middle. For the queue's lock
+    /// holder (an immediate shutdown, or the queue's end).
+    pub(crate) fn take_all(&self) -> Vec<T> {
+        let _alone = self.alone();
+        // Closed, the tail stays where it is: nothing is claimed after it.
+        let tail = self.tail.fetch_or(self.mark, SeqCst) & !self.mark;
+        let mut head = self.head.load(SeqCst);
+        while let Err(now) = self.head.compare_exchange_weak(head, tail, SeqCst, SeqCst) {
+            head = now;
+        }
+        let mut items = Vec::with_capacity(self.distance(head, tail));
+        while head != tail {
+            let slot = &self.slots[head & (self.mark - 1)];
+            // A producer that claimed the slot may still be filling it.
+            let mut step = 0;
+            while slot.stamp.load(Acquire) != head + 1 {
+                backoff(step);
+                step += 1;
+            }
+            // SAFETY: moving `head` past the slot made this thread its only
+            // reader, and the stamp says it is filled.
+            let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+            slot.stamp.store(head.wrapping_add(self.one_lap), Release);
+            items.extend(item);
+            head = self.next(head);
+        }
+        items
+    }
+
     /// Takes the oldest item, without waiting for one. A slot claimed by a
     /// producer that has not filled it yet is waited for (briefly: filling
     /// is a store).
@@ -528,6 +559,48 @@ mod tests {
         let mut got = got.into_inner().unwrap();
         got.sort_unstable();
         assert_eq!(got, (0..2 * PER_PRODUCER).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn take_all_closes_and_empties_the_ring_in_order() {
+        for cap in [1, 3, 4] {
+            let r = Ring::new(cap).unwrap();
+            for x in 0..7 {
+                if push(&r, x).is_err() {
+                    assert!(matches!(r.pop(), Popped::Item(_)));
+                    push(&r, x).unwrap();
+                }
+            }
+            let expected: Vec<u32> = (7 - cap as u32..7).collect();
+            assert_eq!(r.take_all(), expected, "cap {cap}");
+            assert_eq!(r.pop(), Popped::Drained);
+            assert_eq!(push(&r, 9), Err(Refusal::Closed));
+            assert_eq!(r.len(), 0);
+            assert!(r.take_all().is_empty());
+        }
+    }
+
+    /// Consumers racing `take_all`: every item comes out once, and each
+    /// consumer's items come before all of `take_all`'s (none from the middle).
+    #[test]
+    fn take_all_races_pops_without_taking_from_the_middle() {
+        const ITEMS: u32 = if cfg!(miri) { 20 } else { 500 };
+        for _ in 0..if cfg!(miri) { 2 } else { 50 } {
+            let r = Ring::new(ITEMS as usize).unwrap();
+            for x in 0..ITEMS {
+                push(&r, x).unwrap();
+            }
+            let (popped, taken) = std::thread::scope(|s| {
+                let popper = s.spawn(|| drain(&r));
+                let taken = r.take_all();
+                (popper.join().unwrap(), taken)
+            });
+            let first_taken = taken.first().copied().unwrap_or(ITEMS);
+            assert!(popped.iter().all(|&x| x < first_taken), "a pop took an item after take_all's first");
+            let mut all: Vec<u32> = popped.into_iter().chain(taken).collect();
+            all.sort_unstable();
+            assert_eq!(all, (0..ITEMS).collect::<Vec<_>>());
+        }
     }
 
     #[test]
