@@ -9,8 +9,8 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::error::{GetError, JoinTimeout, PutError, TooManyDone};
-use crate::ring::{Popped, Ring};
-use crate::store::{Order, Store};
+use crate::ring::{Popped, Ring, Taken};
+use crate::store::{Drain, Order, Store};
 use crate::sync::{Mutex, MutexGuard, Padded};
 use crate::tasks::Tasks;
 use crate::timeout::{Expiry, Timeout};
@@ -93,17 +93,26 @@ impl<T> Queue<T> {
     }
 
     /// A queue of the given order holding at most `maxsize` items (`0`: unbounded).
+    ///
+    /// # Panics
+    /// When its storage cannot be allocated, as std's collections do;
+    /// [`try_with_order`](Queue::try_with_order) returns `None` instead.
     pub fn with_order(order: Order, maxsize: usize) -> Self {
+        Self::try_with_order(order, maxsize).expect("out of memory: a queue's storage could not be allocated")
+    }
+
+    /// As [`with_order`](Queue::with_order), or `None` when out of memory.
+    pub fn try_with_order(order: Order, maxsize: usize) -> Option<Self> {
         let ring = match order {
-            Order::Fifo => Ring::new(ring_bound(maxsize, RING_CAPACITY)),
+            Order::Fifo => Some(Ring::new(ring_bound(maxsize, RING_CAPACITY))?),
             _ => None,
         };
         let store_room = if ring.is_some() { 0 } else { maxsize };
-        Queue {
+        Some(Queue {
             order,
             ring,
             state: Mutex::new(State {
-                store: Store::new(order, store_room),
+                store: Store::new(order, store_room)?,
                 maxsize,
                 shutdown: false,
                 shrunk_at: None,
@@ -114,7 +123,7 @@ impl<T> Queue<T> {
                 joiners: Waiters::new(),
             }),
             tasks: Padded(Tasks::new()),
-        }
+        })
     }
 
     /// The order the queue hands out its items in.
@@ -498,13 +507,12 @@ impl<T> Queue<T> {
             // `task_done` learns of joiners from the task count's flag.
             let all_done = |_: &mut State<T>| self.tasks.register_joiner(|| self.ring_puts()).then_some(());
             let never = || false;
-            let (_s, _) = wait(&self.state, &self.waiting.joiners, &mut Expiry::new(timeout), Spin::Until(never), all_done);
+            let (_s, done) = wait(&self.state, &self.waiting.joiners, &mut Expiry::new(timeout), Spin::Until(never), all_done);
+            // What the wait saw decides: a put after it must not turn an
+            // ended join into a timeout.
+            return done.ok_or(JoinTimeout);
         }
-        if self.unfinished() > 0 {
-            Err(JoinTimeout)
-        } else {
-            Ok(())
-        }
+        Ok(())
     }
 
     /// Shuts the queue down (Python's `shutdown`); calling it again is harmless.
@@ -527,12 +535,23 @@ impl<T> Queue<T> {
     /// assert_eq!(q.get(Timeout::Forever), Err(GetError::ShutDown));
     /// ```
     pub fn shutdown(&self, immediate: bool) -> Vec<T> {
+        self.shut_down(immediate).collect()
+    }
+
+    /// [`shutdown`](Queue::shutdown), handing the discarded items out one by
+    /// one rather than in a vector, so that it allocates nothing (the C ABI
+    /// passes them to the destroy callback, without the lock).
+    pub(crate) fn shut_down(&self, immediate: bool) -> Discarded<'_, T> {
         let mut s = self.state.lock();
         s.shutdown = true;
         if let Some(ring) = &self.ring {
             ring.close();
         }
-        let discarded = if immediate { self.take_all(&mut s) } else { Vec::new() };
+        let discarded = if immediate {
+            self.take_all(&mut s)
+        } else {
+            Discarded { ring: None, store: None }
+        };
         self.tasks.discard(discarded.len(), || self.ring_puts());
         drop(s);
         self.waiting.getters.notify_all();
@@ -543,11 +562,12 @@ impl<T> Queue<T> {
         discarded
     }
 
-    /// Removes every queued item, in queue order.
-    fn take_all(&self, s: &mut State<T>) -> Vec<T> {
-        let mut items = self.ring.as_ref().map_or_else(Vec::new, Ring::take_all);
-        items.append(&mut s.store.take_all());
-        items
+    /// Removes every queued item at once, to be handed out in queue order.
+    fn take_all(&self, s: &mut State<T>) -> Discarded<'_, T> {
+        Discarded {
+            ring: self.ring.as_ref().map(Ring::take_all),
+            store: Some(s.store.take_all()),
+        }
     }
 
     /// How many items are queued, the lock held.
@@ -617,7 +637,29 @@ impl<T> Queue<T> {
     /// Consumes the queue and returns the items still in it, in queue order.
     pub fn into_items(self) -> Vec<T> {
         let mut s = self.state.lock();
-        self.take_all(&mut s)
+        self.take_all(&mut s).collect()
+    }
+}
+
+/// Items removed from a queue at once (by an immediate shutdown), handed out
+/// in queue order: the ring's, then the store's.
+pub(crate) struct Discarded<'a, T> {
+    ring: Option<Taken<'a, T>>,
+    store: Option<Drain<T>>,
+}
+
+impl<T> Discarded<'_, T> {
+    /// How many items are left to hand out.
+    fn len(&self) -> usize {
+        self.ring.as_ref().map_or(0, Taken::len) + self.store.as_ref().map_or(0, Drain::len)
+    }
+}
+
+impl<T> Iterator for Discarded<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.ring.as_mut().and_then(Iterator::next).or_else(|| self.store.as_mut()?.next())
     }
 }
 

@@ -347,11 +347,12 @@ impl<T> Ring<T> {
         slot.stamp.store(stamp, Release);
     }
 
-    /// Closes the ring and takes every item in it at once, oldest first: a
-    /// concurrent pop either took its item before (it is not here) or finds
-    /// the ring drained, never one from the middle. For the queue's lock
-    /// holder (an immediate shutdown, or the queue's end).
-    pub(crate) fn take_all(&self) -> Vec<T> {
+    /// Closes the ring and takes every item in it at once, to be handed
+    /// out oldest first: a concurrent pop either took its item before (it
+    /// is not among these) or finds the ring drained, never one from the
+    /// middle. Allocates nothing. For the queue's lock holder (an immediate
+    /// shutdown, or the queue's end); the ring is not opened again.
+    pub(crate) fn take_all(&self) -> Taken<'_, T> {
         let _alone = self.alone();
         // Closed, the tail stays where it is: nothing is claimed after it.
         let tail = self.tail.fetch_or(self.mark, SeqCst) & !self.mark;
@@ -359,23 +360,7 @@ impl<T> Ring<T> {
         while let Err(now) = self.head.compare_exchange_weak(head, tail, SeqCst, SeqCst) {
             head = now;
         }
-        let mut items = Vec::with_capacity(self.distance(head, tail));
-        while head != tail {
-            let slot = &self.slots[head & (self.mark - 1)];
-            // A producer that claimed the slot may still be filling it.
-            let mut step = 0;
-            while slot.stamp.load(Acquire) != head + 1 {
-                backoff(step);
-                step += 1;
-            }
-            // SAFETY: moving `head` past the slot made this thread its only
-            // reader, and the stamp says it is filled.
-            let item = slot.item.with_mut(|p| unsafe { (*p).take() });
-            slot.stamp.store(head.wrapping_add(self.one_lap), Release);
-            items.extend(item);
-            head = self.next(head);
-        }
-        items
+        Taken { ring: self, head, tail }
     }
 
     /// Takes the oldest item, without waiting for one. A slot claimed by a
@@ -400,12 +385,14 @@ impl<T> Ring<T> {
                     Err(now) => head = now,
                 }
             } else {
+                // Closed and empty: a fact only the lock holder can undo
+                // (`reopen`), so it needs no fence. Checked whatever the
+                // slot's stamp says: after `take_all` the slot at `head` may
+                // still hold an item that its `Taken` has not handed out.
+                if self.tail.load(Relaxed) == head | self.mark {
+                    return Popped::Drained;
+                }
                 if stamp == head {
-                    // Closed and empty: a fact only the lock holder can undo
-                    // (`reopen`), so it needs no fence.
-                    if self.tail.load(Relaxed) == head | self.mark {
-                        return Popped::Drained;
-                    }
                     fence(SeqCst);
                     let tail = self.tail.load(Relaxed);
                     if tail & !self.mark == head {
@@ -423,6 +410,52 @@ impl<T> Ring<T> {
                 head = self.head.load(Relaxed);
             }
         }
+    }
+}
+
+/// The items [`Ring::take_all`] took: the positions from `head` up to
+/// `tail`, which no other thread touches any more. Dropping it drops the
+/// items not handed out.
+pub(crate) struct Taken<'a, T> {
+    ring: &'a Ring<T>,
+    head: usize,
+    tail: usize,
+}
+
+impl<T> Taken<'_, T> {
+    /// How many items are left to hand out.
+    pub(crate) fn len(&self) -> usize {
+        self.ring.distance(self.head, self.tail)
+    }
+}
+
+impl<T> Iterator for Taken<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        if self.head == self.tail {
+            return None;
+        }
+        let ring = self.ring;
+        let slot = &ring.slots[self.head & (ring.mark - 1)];
+        // A producer that claimed the slot may still be filling it.
+        let mut step = 0;
+        while slot.stamp.load(Acquire) != self.head + 1 {
+            backoff(step);
+            step += 1;
+        }
+        // SAFETY: `take_all` moved `head` past the slot, making this the
+        // slot's only user, and the stamp says it is filled.
+        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+        slot.stamp.store(self.head.wrapping_add(ring.one_lap), Release);
+        self.head = ring.next(self.head);
+        item
+    }
+}
+
+impl<T> Drop for Taken<'_, T> {
+    fn drop(&mut self) {
+        self.for_each(drop);
     }
 }
 
@@ -571,13 +604,28 @@ mod tests {
                     push(&r, x).unwrap();
                 }
             }
-            let expected: Vec<u32> = (7 - cap as u32..7).collect();
-            assert_eq!(r.take_all(), expected, "cap {cap}");
+            let taken = r.take_all();
+            assert_eq!(taken.len(), cap, "cap {cap}");
+            assert_eq!(r.len(), 0, "cap {cap}: taken at once");
             assert_eq!(r.pop(), Popped::Drained);
             assert_eq!(push(&r, 9), Err(Refusal::Closed));
-            assert_eq!(r.len(), 0);
-            assert!(r.take_all().is_empty());
+            let expected: Vec<u32> = (7 - cap as u32..7).collect();
+            assert_eq!(taken.collect::<Vec<_>>(), expected, "cap {cap}");
+            assert_eq!(r.take_all().count(), 0);
         }
+    }
+
+    #[test]
+    fn items_taken_but_not_handed_out_are_dropped() {
+        let item = std::sync::Arc::new(());
+        let r = Ring::new(3).unwrap();
+        for _ in 0..3 {
+            assert!(r.push(std::sync::Arc::clone(&item)).is_ok());
+        }
+        let mut taken = r.take_all();
+        drop(taken.next());
+        drop(taken);
+        assert_eq!(std::sync::Arc::strong_count(&item), 1);
     }
 
     /// Consumers racing `take_all`: every item comes out once, and each
@@ -592,7 +640,7 @@ mod tests {
             }
             let (popped, taken) = std::thread::scope(|s| {
                 let popper = s.spawn(|| drain(&r));
-                let taken = r.take_all();
+                let taken: Vec<u32> = r.take_all().collect();
                 (popper.join().unwrap(), taken)
             });
             let first_taken = taken.first().copied().unwrap_or(ITEMS);

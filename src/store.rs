@@ -27,20 +27,24 @@ pub(crate) enum Store<T> {
 
 impl<T> Store<T> {
     /// An empty store with room reserved for `maxsize` items (at most
-    /// `PREALLOCATE_MAX`), so that a bounded queue allocates nothing per item.
-    /// If that reservation fails the store starts empty and grows on demand
-    /// (where a failure is `NoMemory`): creating a queue never aborts.
-    pub(crate) fn new(order: Order, maxsize: usize) -> Self {
-        let mut store = match order {
+    /// `PREALLOCATE_MAX`), so that a bounded queue allocates nothing per
+    /// item; `None` if that reservation fails.
+    pub(crate) fn new(order: Order, maxsize: usize) -> Option<Self> {
+        let mut store = Self::empty(order);
+        store.reserve(maxsize.min(PREALLOCATE_MAX)).ok()?;
+        Some(store)
+    }
+
+    /// An empty store that has allocated nothing.
+    fn empty(order: Order) -> Self {
+        match order {
             Order::Fifo => Store::Fifo(VecDeque::new()),
             Order::Lifo => Store::Lifo(Vec::new()),
             Order::Priority => Store::Priority {
                 heap: BinaryHeap::new(),
                 next_seq: 0,
             },
-        };
-        let _ = store.reserve(maxsize.min(PREALLOCATE_MAX));
-        store
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -85,9 +89,34 @@ impl<T> Store<T> {
         }
     }
 
-    /// Removes every item, in the order gets would have returned them.
-    pub(crate) fn take_all(&mut self) -> Vec<T> {
-        std::iter::from_fn(|| self.pop()).collect()
+    /// Removes every item at once (allocating nothing), to be handed out in
+    /// the order gets would have returned them.
+    pub(crate) fn take_all(&mut self) -> Drain<T> {
+        let order = match self {
+            Store::Fifo(_) => Order::Fifo,
+            Store::Lifo(_) => Order::Lifo,
+            Store::Priority { .. } => Order::Priority,
+        };
+        Drain(std::mem::replace(self, Self::empty(order)))
+    }
+}
+
+/// The items [`Store::take_all`] removed, in the order gets would have
+/// returned them.
+pub(crate) struct Drain<T>(Store<T>);
+
+impl<T> Drain<T> {
+    /// How many items are left to hand out.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl<T> Iterator for Drain<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.0.pop()
     }
 }
 
@@ -131,11 +160,13 @@ mod tests {
     use super::*;
 
     fn drain(order: Order, puts: &[(i64, u32)]) -> Vec<u32> {
-        let mut s = Store::new(order, 0);
+        let mut s = Store::new(order, 0).unwrap();
         for &(p, x) in puts {
             s.push(x, p);
         }
-        s.take_all()
+        let items = s.take_all().collect();
+        assert_eq!(s.len(), 0, "take_all empties the store");
+        items
     }
 
     #[test]

@@ -3,9 +3,15 @@
 //! Normal builds use `parking_lot` (no poisoning, no spurious wake-ups visible
 //! to callers, cheap notify when nobody waits). Under `--cfg loom` the same
 //! names map onto loom's model-checked types, so `tests/loom.rs` explores every
-//! interleaving of the real queue code.
+//! interleaving of the real queue code. Under `--cfg shuttle` they map onto
+//! shuttle's, so `tests/shuttle.rs` runs the real queue and the real
+//! lock-free ring (which loom only sees as atomic steps) under shuttle's
+//! randomized schedulers.
 
-#[cfg(not(loom))]
+#[cfg(all(loom, shuttle))]
+compile_error!("`--cfg loom` and `--cfg shuttle` are exclusive");
+
+#[cfg(not(any(loom, shuttle)))]
 mod imp {
     use std::time::Instant;
 
@@ -39,22 +45,6 @@ mod imp {
     #[inline(always)]
     pub(crate) fn fence_for_model() {}
 
-    /// `std`'s `UnsafeCell` with loom's closure-based API.
-    #[derive(Debug)]
-    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
-
-    impl<T> UnsafeCell<T> {
-        pub(crate) fn new(value: T) -> Self {
-            Self(std::cell::UnsafeCell::new(value))
-        }
-
-        /// Runs `f` on a raw pointer to the value.
-        #[inline(always)]
-        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
-            f(self.0.get())
-        }
-    }
-
     /// A condition variable paired with [`Mutex`].
     #[derive(Debug, Default)]
     pub(crate) struct Condvar(parking_lot::Condvar);
@@ -84,11 +74,9 @@ mod imp {
     }
 }
 
+/// The back-off under loom.
 #[cfg(loom)]
 mod imp {
-    use std::ops::{Deref, DerefMut};
-    use std::time::Instant;
-
     /// Under loom a blocked call parks at once: backing off adds nothing to
     /// model but states.
     pub(crate) const SPIN_STEPS: u32 = 0;
@@ -109,18 +97,78 @@ mod imp {
         loom::sync::atomic::fence(loom::sync::atomic::Ordering::SeqCst);
     }
 
-    pub(crate) use loom::cell::UnsafeCell;
+    pub(crate) use super::model::{Condvar, Mutex, MutexGuard};
+}
 
-    /// loom's mutex with parking_lot's signature (no poisoning).
+/// The back-off under shuttle.
+#[cfg(shuttle)]
+mod imp {
+    /// Small, so that the models take both the spin phase and the park.
+    pub(crate) const SPIN_STEPS: u32 = 2;
+
+    /// A spin step hands the CPU to shuttle's scheduler (which lowers the
+    /// spinner's priority), so that the thread it waits for runs: an
+    /// unbounded spin would never end under a model.
+    pub(crate) fn backoff(_step: u32) {
+        shuttle::hint::spin_loop();
+    }
+
+    /// [`backoff`], skipped when `ready()` already holds.
+    pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
+        if !ready() {
+            backoff(step);
+        }
+    }
+
+    /// A no-op: shuttle runs every atomic access as sequentially consistent.
+    pub(crate) fn fence_for_model() {}
+
+    pub(crate) use super::model::{Condvar, Mutex, MutexGuard};
+}
+
+/// The cell outside loom (shuttle runs its threads one at a time on one OS
+/// thread: it has no model cell to check accesses with).
+#[cfg(not(loom))]
+mod cell {
+    /// `std`'s `UnsafeCell` with loom's closure-based API.
     #[derive(Debug)]
-    pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) fn new(value: T) -> Self {
+            Self(std::cell::UnsafeCell::new(value))
+        }
+
+        /// Runs `f` on a raw pointer to the value.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+}
+
+/// The model checker's mutex and condition variable (loom's or shuttle's:
+/// their APIs agree) with parking_lot's signatures.
+#[cfg(any(loom, shuttle))]
+mod model {
+    use std::ops::{Deref, DerefMut};
+    use std::time::Instant;
+
+    #[cfg(loom)]
+    use loom as rt;
+    #[cfg(shuttle)]
+    use shuttle as rt;
+
+    /// The model's mutex with parking_lot's signature (no poisoning).
+    #[derive(Debug)]
+    pub(crate) struct Mutex<T>(rt::sync::Mutex<T>);
 
     /// A guard that a [`Condvar`] can take and give back while it waits.
-    pub(crate) struct MutexGuard<'a, T>(Option<loom::sync::MutexGuard<'a, T>>);
+    pub(crate) struct MutexGuard<'a, T>(Option<rt::sync::MutexGuard<'a, T>>);
 
     impl<T> Mutex<T> {
         pub(crate) fn new(value: T) -> Self {
-            Self(loom::sync::Mutex::new(value))
+            Self(rt::sync::Mutex::new(value))
         }
 
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
@@ -141,13 +189,13 @@ mod imp {
         }
     }
 
-    /// loom's condition variable with parking_lot's signature.
+    /// The model's condition variable with parking_lot's signature.
     #[derive(Debug)]
-    pub(crate) struct Condvar(loom::sync::Condvar);
+    pub(crate) struct Condvar(rt::sync::Condvar);
 
     impl Condvar {
         pub(crate) fn new() -> Self {
-            Self(loom::sync::Condvar::new())
+            Self(rt::sync::Condvar::new())
         }
 
         pub(crate) fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
@@ -155,11 +203,16 @@ mod imp {
             guard.0 = Some(self.0.wait(inner).unwrap());
         }
 
-        /// loom has no clock: a timed wait is modelled as an untimed one that
-        /// reports "notified". Timeouts are covered by the ordinary tests.
-        pub(crate) fn wait_until<T>(&self, guard: &mut MutexGuard<'_, T>, _deadline: Instant) -> bool {
-            self.wait(guard);
-            true
+        /// Neither model has a clock: their `wait_timeout` never times out
+        /// (loom 0.7, shuttle 0.9), so a timed wait is an untimed one that
+        /// reports "notified". The models use `Timeout::Forever` and
+        /// `Timeout::NoWait`; timeouts are covered by the ordinary tests.
+        pub(crate) fn wait_until<T>(&self, guard: &mut MutexGuard<'_, T>, deadline: Instant) -> bool {
+            let inner = guard.0.take().unwrap();
+            let left = deadline.saturating_duration_since(Instant::now());
+            let (inner, waited) = self.0.wait_timeout(inner, left).unwrap();
+            guard.0 = Some(inner);
+            !waited.timed_out()
         }
 
         pub(crate) fn notify_one(&self) {
@@ -185,10 +238,18 @@ impl<T> std::ops::Deref for Padded<T> {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 pub(crate) use std::sync::atomic;
 
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic;
 
-pub(crate) use imp::{Condvar, Mutex, MutexGuard, SPIN_STEPS, UnsafeCell, backoff, backoff_until, fence_for_model};
+#[cfg(shuttle)]
+pub(crate) use shuttle::sync::atomic;
+
+#[cfg(not(loom))]
+pub(crate) use cell::UnsafeCell;
+#[cfg(loom)]
+pub(crate) use loom::cell::UnsafeCell;
+
+pub(crate) use imp::{Condvar, Mutex, MutexGuard, SPIN_STEPS, backoff, backoff_until, fence_for_model};

@@ -637,7 +637,7 @@ fn shutdown_wakes_blocked_c_callers() {
 /// status of a put)` per call. Its `ctx` points to one of these, whose
 /// `queue` is set once the queue exists.
 struct Reentry {
-    queue: *mut tq_queue,
+    queue: std::cell::Cell<*mut tq_queue>,
     seen: std::sync::Mutex<Vec<(usize, bool, tq_status)>>,
 }
 
@@ -647,7 +647,7 @@ unsafe extern "C" fn call_back_in(_item: *mut c_void, ctx: *mut c_void) {
     // contract keeps the queue valid while its callbacks run.
     unsafe {
         let reentry = &*ctx.cast::<Reentry>();
-        let q = reentry.queue;
+        let q = reentry.queue.get();
         let put = tq_put(q, item(99), TQ_NOWAIT);
         reentry.seen.lock().unwrap().push((tq_qsize(q), tq_is_shutdown(q), put));
     }
@@ -660,17 +660,17 @@ unsafe extern "C" fn call_back_in(_item: *mut c_void, ctx: *mut c_void) {
 #[test]
 fn destroy_callbacks_may_call_back_into_the_queue() {
     for immediate_shutdown_first in [false, true] {
-        let mut reentry = Reentry {
-            queue: ptr::null_mut(),
+        let reentry = Reentry {
+            queue: std::cell::Cell::new(ptr::null_mut()),
             seen: std::sync::Mutex::new(Vec::new()),
         };
         let opts = tq_options {
             destroy: Some(call_back_in),
-            destroy_ctx: (&raw mut reentry).cast(),
+            destroy_ctx: (&raw const reentry).cast_mut().cast(),
             ..options(0, 0)
         };
         let q = new_with(&opts);
-        reentry.queue = q;
+        reentry.queue.set(q);
         // SAFETY: `q` is live until tq_free; `reentry` outlives it.
         unsafe {
             for n in 1..=3 {

@@ -28,7 +28,7 @@ fn try_box<T>(value: T) -> Option<Box<T>> {
 }
 
 fn new_queue(order: Order, maxsize: usize, destroy: Destroy) -> Option<*mut tq_queue> {
-    let queue = Queue::with_order(order, maxsize);
+    let queue = Queue::try_with_order(order, maxsize)?;
     try_box(tq_queue { queue, destroy }).map(Box::into_raw)
 }
 
@@ -114,11 +114,15 @@ pub unsafe extern "C" fn tq_free(q: *mut tq_queue) {
         if q.is_null() {
             return;
         }
+        {
+            // SAFETY: `q` is a live queue. Only shared references are made
+            // while the callbacks run, since they may call in through `q`.
+            let shared = unsafe { &*q };
+            shared.destroy.run(shared.queue.shut_down(true));
+        }
         // SAFETY: the caller hands back ownership of a queue we allocated;
-        // it stays allocated (for callbacks that call in) until `owned` drops.
-        let owned = unsafe { Box::from_raw(q) };
-        owned.destroy.run(owned.queue.shutdown(true));
-        drop(owned);
+        // the last callback has returned.
+        drop(unsafe { Box::from_raw(q) });
     })
 }
 
@@ -139,7 +143,7 @@ pub unsafe extern "C" fn tq_shutdown(q: *mut tq_queue, immediate: bool) -> tq_st
     // SAFETY: forwarded from the caller.
     unsafe {
         with_queue(q, |q| {
-            q.destroy.run(q.queue.shutdown(immediate));
+            q.destroy.run(q.queue.shut_down(immediate));
             tq_status::TQ_OK
         })
     }

@@ -90,7 +90,7 @@ struct Destroy {
 
 impl Destroy {
     /// Passes every item to the callback, if there is one.
-    fn run(&self, items: Vec<Item>) {
+    fn run(&self, items: impl IntoIterator<Item = Item>) {
         if let Some(callback) = self.callback {
             for item in items {
                 // SAFETY: the caller registered this callback for exactly these items.

@@ -1,0 +1,472 @@
+//! Randomized schedules of the real queue, lock-free ring included, with shuttle.
+//!
+//! Under `--cfg shuttle`, `src/sync.rs` maps the queue's atomics, mutex and
+//! condition variables onto shuttle's, and its spin loops yield to shuttle's
+//! scheduler. Unlike under loom (where each ring operation runs alone), the
+//! ring's own claims, stamps and back-offs interleave here, one atomic
+//! access at a time. Each test runs its body under shuttle's random
+//! scheduler and under its PCT scheduler (see [`check`]).
+//!
+//! Every test asserts that each item put is got exactly once (and in each
+//! producer's order where FIFO promises it) and that the task counts add up;
+//! a lost wake-up leaves threads blocked with nobody to wake them, which
+//! shuttle reports as a deadlock, failing the test. A failure prints the
+//! schedule; `shuttle::replay(body, "schedule")` runs it again.
+//!
+//! Shuttle runs every atomic access as sequentially consistent, so it cannot
+//! see a too-weak memory ordering (Miri, TSan and loom's models cover those);
+//! it has no clock either, so the tests use `Timeout::Forever` and
+//! `Timeout::NoWait` only.
+//!
+//! `TQ_SHUTTLE_ITERATIONS` (default 1000) sets how many schedules each
+//! scheduler runs per test. Run with:
+//! `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test --release --test shuttle`
+
+#![cfg(shuttle)]
+
+use shuttle::sync::Arc;
+use shuttle::sync::atomic::{AtomicUsize, Ordering};
+use shuttle::thread::{self, JoinHandle};
+use tq::{GetError, PutError, Queue, RING_CAPACITY, Timeout};
+
+const FOREVER: Timeout = Timeout::Forever;
+
+/// The PCT scheduler's bug depth: schedules with up to two forced preemptions.
+const PCT_DEPTH: usize = 3;
+
+/// Item `p * PER + i` is producer `p`'s `i`th (producer 0: what a test
+/// queues before its threads start).
+const PER: u32 = 100_000;
+
+/// Schedules per scheduler per test (`TQ_SHUTTLE_ITERATIONS`, default 1000).
+fn iterations() -> usize {
+    std::env::var("TQ_SHUTTLE_ITERATIONS").map_or(1000, |v| {
+        v.parse().expect("TQ_SHUTTLE_ITERATIONS is a number")
+    })
+}
+
+/// Runs `body` under the random scheduler, then under PCT, `iterations()` each.
+fn check(body: impl Fn() + Send + Sync + Clone + 'static) {
+    shuttle::check_random(body.clone(), iterations());
+    shuttle::check_pct(body, iterations(), PCT_DEPTH);
+}
+
+/// Runs `f` on another shuttle thread with its own handle on `q`.
+fn spawn<R: Send + 'static>(q: &Arc<Queue<u32>>, f: impl FnOnce(&Queue<u32>) -> R + Send + 'static) -> JoinHandle<R> {
+    let q = Arc::clone(q);
+    thread::spawn(move || f(&q))
+}
+
+/// A FIFO queue of `maxsize` already holding `items`.
+fn queue_with(maxsize: usize, items: &[u32]) -> Arc<Queue<u32>> {
+    let q = Queue::new(maxsize);
+    for &n in items {
+        q.put_nowait(n).unwrap();
+    }
+    Arc::new(q)
+}
+
+/// Producer `p`'s `n` items, in the order it puts them.
+fn items_of(p: u32, n: u32) -> Vec<u32> {
+    (0..n).map(|i| p * PER + i).collect()
+}
+
+/// Gets until the queue reports it is shut down and drained.
+fn drain(q: &Queue<u32>) -> Vec<u32> {
+    std::iter::from_fn(|| q.get(FOREVER).ok()).collect()
+}
+
+/// Gets without blocking until the queue is empty.
+fn drain_nowait(q: &Queue<u32>) -> Vec<u32> {
+    std::iter::from_fn(|| match q.get_nowait() {
+        Ok(n) => Some(n),
+        Err(GetError::Empty) => None,
+        Err(e) => panic!("unexpected {e:?}"),
+    })
+    .collect()
+}
+
+fn sorted(mut v: Vec<u32>) -> Vec<u32> {
+    v.sort_unstable();
+    v
+}
+
+/// Asserts that the consumers got exactly the items put, each once, and
+/// that each consumer got each producer's items in the order they were put.
+fn assert_fifo_exactly_once(put: &[u32], got: &[Vec<u32>]) {
+    assert_eq!(
+        sorted(got.concat()),
+        sorted(put.to_vec()),
+        "every item put is got exactly once: got {got:?}"
+    );
+    for seq in got {
+        for pair in seq.windows(2) {
+            let [a, b] = [pair[0], pair[1]];
+            assert!(a / PER != b / PER || a < b, "a producer's items out of order: {seq:?}");
+        }
+    }
+}
+
+/// Two producers put two items each and two consumers get two each, over a
+/// queue of `maxsize`, blocking as they must.
+fn blocking_handoff(maxsize: usize) {
+    check(move || {
+        let q = queue_with(maxsize, &[]);
+        let producers = [1, 2].map(|p| {
+            spawn(&q, move |q| {
+                for n in items_of(p, 2) {
+                    q.put(n, FOREVER).unwrap();
+                }
+            })
+        });
+        let consumers = [0, 1].map(|_| spawn(&q, |q| [q.get(FOREVER).unwrap(), q.get(FOREVER).unwrap()].to_vec()));
+        for p in producers {
+            p.join().unwrap();
+        }
+        let got = consumers.map(|c| c.join().unwrap());
+        assert_fifo_exactly_once(&[items_of(1, 2), items_of(2, 2)].concat(), &got);
+        assert!(q.is_empty());
+        assert_eq!(q.unfinished(), 4);
+    });
+}
+
+#[test]
+fn blocking_handoff_through_one_slot_keeps_every_item() {
+    blocking_handoff(1);
+}
+
+#[test]
+fn blocking_handoff_through_two_slots_keeps_every_item() {
+    blocking_handoff(2);
+}
+
+/// As [`blocking_handoff`], with `put_nowait` / `get_nowait` retried
+/// (after a yield) until they succeed: the lock-free paths alone.
+fn nowait_handoff(maxsize: usize) {
+    check(move || {
+        let q = queue_with(maxsize, &[]);
+        let producers = [1, 2].map(|p| {
+            spawn(&q, move |q| {
+                for n in items_of(p, 2) {
+                    let mut item = n;
+                    while let Err(e) = q.put_nowait(item) {
+                        assert!(matches!(e, PutError::Full(m) if m == n), "a full queue hands the item back");
+                        item = e.into_inner();
+                        thread::yield_now();
+                    }
+                }
+            })
+        });
+        let get = |q: &Queue<u32>| loop {
+            match q.get_nowait() {
+                Ok(n) => break n,
+                Err(e) => assert_eq!(e, GetError::Empty),
+            }
+            thread::yield_now();
+        };
+        let consumers = [0, 1].map(|_| spawn(&q, move |q| vec![get(q), get(q)]));
+        for p in producers {
+            p.join().unwrap();
+        }
+        let got = consumers.map(|c| c.join().unwrap());
+        assert_fifo_exactly_once(&[items_of(1, 2), items_of(2, 2)].concat(), &got);
+        assert!(q.is_empty());
+        assert_eq!(q.unfinished(), 4);
+    });
+}
+
+#[test]
+fn nowait_handoff_through_one_slot_keeps_every_item() {
+    nowait_handoff(1);
+}
+
+#[test]
+fn nowait_handoff_through_two_slots_keeps_every_item() {
+    nowait_handoff(2);
+}
+
+/// An unbounded queue fills its ring (closing it) and overflows two items
+/// into the store; all but the ring's last item are got before the race.
+/// Then two producers put (into the store, or into the ring once the get
+/// that empties the store opens it again) while two consumers get: the
+/// queue stays FIFO through the store and back into the ring.
+///
+/// Reaching the overflow takes `RING_CAPACITY` puts per schedule, which is
+/// why this test runs a tenth of the iterations.
+#[test]
+fn overflow_into_the_store_and_back_keeps_fifo_order() {
+    let body = || {
+        let before: Vec<u32> = (0..RING_CAPACITY as u32 + 2).collect();
+        let q = queue_with(0, &before);
+        let first: Vec<u32> = (0..RING_CAPACITY - 1).map(|_| q.get_nowait().unwrap()).collect();
+        assert_eq!(first, before[..RING_CAPACITY - 1]);
+        let producers = [1, 2].map(|p| {
+            spawn(&q, move |q| {
+                for n in items_of(p, 2) {
+                    q.put(n, FOREVER).unwrap();
+                }
+            })
+        });
+        let consumers = [0, 1].map(|_| spawn(&q, |q| (0..3).map(|_| q.get(FOREVER).unwrap()).collect::<Vec<_>>()));
+        for p in producers {
+            p.join().unwrap();
+        }
+        let mut got = consumers.map(|c| c.join().unwrap()).to_vec();
+        got.push(drain_nowait(&q));
+        let left = &before[RING_CAPACITY - 1..];
+        assert_fifo_exactly_once(&[left, &items_of(1, 2), &items_of(2, 2)].concat(), &got);
+        assert_eq!(q.unfinished(), before.len() + 4);
+        // The queue still works after the round trip.
+        q.put_nowait(7).unwrap();
+        assert_eq!(q.get_nowait(), Ok(7));
+    };
+    let n = (iterations() / 10).max(1);
+    shuttle::check_random(body, n);
+    shuttle::check_pct(body, n, PCT_DEPTH);
+}
+
+/// A full queue with a blocked putter, two draining getters and a joiner:
+/// a graceful shutdown wakes them all; the getters drain what was accepted,
+/// the putter's item either went in or is handed back, and once the getters
+/// have marked their items done, the join returns.
+#[test]
+fn graceful_shutdown_wakes_every_blocked_thread_and_drains_each_item_once() {
+    check(|| {
+        let q = queue_with(1, &[1]);
+        let putter = spawn(&q, |q| q.put(2, FOREVER).map_err(|e| e.into_inner()));
+        let getter = |q: &Queue<u32>| {
+            let got = drain(q);
+            q.task_done_n(got.len()).unwrap();
+            got
+        };
+        let getters = [spawn(&q, getter), spawn(&q, getter)];
+        let joiner = spawn(&q, join_returns);
+        q.shutdown(false);
+        let put = match putter.join().unwrap() {
+            Ok(()) => vec![1, 2],
+            Err(n) => {
+                assert_eq!(n, 2, "the refused item is handed back");
+                vec![1]
+            }
+        };
+        let got = getters.map(|g| g.join().unwrap());
+        assert_fifo_exactly_once(&put, &got);
+        joiner.join().unwrap();
+        assert_eq!(q.join(Timeout::NoWait), Ok(()));
+        assert_eq!(q.put_nowait(3), Err(PutError::ShutDown(3)));
+    });
+}
+
+/// A queue of three holding two items, one putter that finds room (its
+/// put racing the shutdown on the lock-free path), one that may have to
+/// wait, two getters and a joiner: an immediate shutdown wakes them all and
+/// discards what is queued, counting it done, so the join returns once the
+/// getters mark theirs done.
+#[test]
+fn immediate_shutdown_releases_every_blocked_thread_and_discards_each_item_once() {
+    check(|| {
+        let q = queue_with(3, &[1, 2]);
+        let put = |n| move |q: &Queue<u32>| q.put(n, FOREVER).map(|()| n).map_err(|e| e.into_inner());
+        let putters = [spawn(&q, put(PER)), spawn(&q, put(2 * PER))];
+        let getter = |q: &Queue<u32>| {
+            let got = q.get(FOREVER).ok();
+            if got.is_some() {
+                q.task_done().unwrap();
+            }
+            got
+        };
+        let getters = [spawn(&q, getter), spawn(&q, getter)];
+        let joiner = spawn(&q, join_returns);
+        let discarded = q.shutdown(true);
+        let mut accepted = vec![1, 2];
+        for (p, n) in putters.into_iter().zip([PER, 2 * PER]) {
+            match p.join().unwrap() {
+                Ok(m) => accepted.push(m),
+                Err(m) => assert_eq!(m, n, "the refused item is handed back"),
+            }
+        }
+        let mut got: Vec<Vec<u32>> = getters.map(|g| g.join().unwrap().into_iter().collect()).to_vec();
+        got.push(discarded);
+        assert_fifo_exactly_once(&accepted, &got);
+        assert_eq!(q.get_nowait(), Err(GetError::ShutDown), "nothing slipped in after the shutdown");
+        joiner.join().unwrap();
+        assert_eq!(q.join(Timeout::NoWait), Ok(()));
+    });
+}
+
+/// A `join(Forever)`: it must return (a lost wake-up is a deadlock), and
+/// with `Ok`.
+fn join_returns(q: &Queue<u32>) {
+    assert_eq!(q.join(FOREVER), Ok(()), "join(Forever) timed out");
+}
+
+/// A producer puts while a consumer gets and marks each item done and two
+/// threads join: a join returns only once every item put before it started
+/// is done, and the task count ends at zero.
+#[test]
+fn join_waits_for_every_task_put_before_it_while_puts_and_gets_race() {
+    check(|| {
+        let q = queue_with(1, &[]);
+        let put = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicUsize::new(0));
+        let producer = {
+            let put = Arc::clone(&put);
+            spawn(&q, move |q| {
+                for n in items_of(1, 3) {
+                    q.put(n, FOREVER).unwrap();
+                    put.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        };
+        let consumer = {
+            let done = Arc::clone(&done);
+            spawn(&q, move |q| {
+                (0..3)
+                    .map(|_| {
+                        let n = q.get(FOREVER).unwrap();
+                        done.fetch_add(1, Ordering::SeqCst);
+                        q.task_done().unwrap();
+                        n
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        let joiners = [0, 1].map(|_| {
+            let (put, done) = (Arc::clone(&put), Arc::clone(&done));
+            spawn(&q, move |q| {
+                let put_before = put.load(Ordering::SeqCst);
+                join_returns(q);
+                let done_after = done.load(Ordering::SeqCst);
+                assert!(done_after >= put_before, "join returned with tasks left: {put_before} put, {done_after} done");
+            })
+        });
+        producer.join().unwrap();
+        let got = consumer.join().unwrap();
+        for j in joiners {
+            j.join().unwrap();
+        }
+        assert_fifo_exactly_once(&items_of(1, 3), &[got]);
+        assert_eq!(q.join(Timeout::NoWait), Ok(()));
+        assert_eq!(q.task_done(), Err(tq::TooManyDone));
+    });
+}
+
+/// A put (with its get and `task_done`) racing a `join(Forever)`: the join
+/// returns `Ok`, whether it saw the count at zero before the put or after
+/// the `task_done`. (A join that saw zero used to report `JoinTimeout` when
+/// a put followed at once.)
+#[test]
+fn join_forever_never_times_out_while_a_put_races_it() {
+    check(|| {
+        let q = queue_with(0, &[]);
+        let worker = spawn(&q, |q| {
+            q.put(1, FOREVER).unwrap();
+            let n = q.get(FOREVER).unwrap();
+            q.task_done().unwrap();
+            n
+        });
+        assert_eq!(q.join(FOREVER), Ok(()), "join(Forever) timed out");
+        assert_eq!(worker.join().unwrap(), 1);
+    });
+}
+
+/// Two putters blocked on a full queue of one: growing the bound to three
+/// wakes both, and both items go in behind the first.
+#[test]
+fn growing_maxsize_wakes_every_blocked_putter_that_now_fits() {
+    check(|| {
+        let q = queue_with(1, &[1]);
+        let putters = [2, 3].map(|n| spawn(&q, move |q| q.put(n, FOREVER).unwrap()));
+        q.set_maxsize(3);
+        for p in putters {
+            p.join().unwrap();
+        }
+        let got = drain_nowait(&q);
+        assert_eq!(got[0], 1);
+        assert_eq!(sorted(got), [1, 2, 3]);
+    });
+}
+
+/// A queue of two, full, shrunk to one while a putter waits and a getter
+/// takes both items: the putter gets in (once there is room under one
+/// bound or the other), and the queue ends at its new bound.
+#[test]
+fn a_shrunk_queue_admits_a_blocked_putter_and_holds_to_the_new_bound() {
+    check(|| {
+        let q = queue_with(2, &[1, 2]);
+        let putter = spawn(&q, |q| q.put(3, FOREVER).unwrap());
+        let shrinker = spawn(&q, |q| q.set_maxsize(1));
+        let getter = spawn(&q, |q| [q.get(FOREVER).unwrap(), q.get(FOREVER).unwrap()]);
+        shrinker.join().unwrap();
+        assert_eq!(getter.join().unwrap(), [1, 2]);
+        putter.join().unwrap();
+        assert_eq!(q.qsize(), 1);
+        assert_eq!(q.put_nowait(4), Err(PutError::Full(4)), "a put past the shrunk bound got in");
+        assert_eq!(drain_nowait(&q), [3]);
+    });
+}
+
+/// A queue of three holding one item: thread A shrinks it to one and then
+/// looks at its size; thread B puts without waiting. If A's look did not see
+/// B's item, B's put comes after the shrink and must have found the queue
+/// full.
+#[test]
+fn a_put_racing_a_shrink_either_precedes_it_or_finds_the_queue_full() {
+    check(|| {
+        let q = queue_with(3, &[1]);
+        let shrinker = spawn(&q, |q| {
+            q.set_maxsize(1);
+            q.qsize()
+        });
+        let putter = spawn(&q, |q| q.put_nowait(7));
+        let n = shrinker.join().unwrap();
+        let r = putter.join().unwrap();
+        assert!(
+            !(n == 1 && r.is_ok()),
+            "the put missed the shrink (qsize after it was {n}) yet went in"
+        );
+    });
+}
+
+/// `put_many` racing a single `put`, and `get_many` racing a single `get`,
+/// on a queue of two (so `put_many` waits and goes in part by part): every
+/// item arrives once, each producer's in order.
+#[test]
+fn batches_racing_single_puts_and_gets_keep_every_item_in_order() {
+    check(|| {
+        let q = queue_with(2, &[]);
+        let batch_producer = spawn(&q, |q| {
+            let mut items = items_of(1, 3).into_iter();
+            while items.len() > 0 {
+                let before = items.len();
+                let n = q.put_many(&mut items, FOREVER).unwrap();
+                assert_eq!(before - items.len(), n, "put_many takes exactly the items it puts");
+            }
+        });
+        let producer = spawn(&q, |q| {
+            for n in items_of(2, 2) {
+                q.put(n, FOREVER).unwrap();
+            }
+        });
+        let batch_consumer = spawn(&q, |q| {
+            let mut got = Vec::new();
+            loop {
+                let before = got.len();
+                match q.get_many(&mut got, 2, FOREVER) {
+                    Ok(n) => assert!((1..=2).contains(&n) && got.len() == before + n),
+                    Err(e) => {
+                        assert_eq!(e, GetError::ShutDown);
+                        return got;
+                    }
+                }
+            }
+        });
+        let consumer = spawn(&q, drain);
+        batch_producer.join().unwrap();
+        producer.join().unwrap();
+        q.shutdown(false);
+        let got = [batch_consumer.join().unwrap(), consumer.join().unwrap()];
+        assert_fifo_exactly_once(&[items_of(1, 3), items_of(2, 2)].concat(), &got);
+        assert_eq!(q.unfinished(), 5);
+    });
+}
