@@ -29,6 +29,7 @@ int main() {
     tq::typed_queue<int> q;
     std::vector<int> processed;        // written by the consumer only
     std::atomic<std::size_t> done{0};  // counted just before each task_done
+    bool consumer_ok = true;           // every task_done succeeded
 
     std::thread producer([&] {
         for (int &n : items) {
@@ -41,11 +42,11 @@ int main() {
     });
     std::thread consumer([&] {
         for (auto got = q.get(); got; got = q.get()) {  // until shut down
-            std::printf("Processing item %d\n", *got.value);
-            processed.push_back(*got.value);
+            std::printf("Processing item %d\n", *got.item);
+            processed.push_back(*got.item);
             std::this_thread::sleep_for(10ms);  // the work
             done++;
-            q.task_done();
+            consumer_ok = q.task_done() == tq::status::ok && consumer_ok;
         }
     });
 
@@ -55,10 +56,10 @@ int main() {
     if (joined == tq::status::ok) {
         std::printf("All items processed\n");
     }
-    q.shutdown();  // ends the consumer's loop
+    tq::status stopped = q.shutdown();  // ends the consumer's loop
     consumer.join();
 
-    EXPECT(joined == tq::status::ok);
+    EXPECT(joined == tq::status::ok && stopped == tq::status::ok && consumer_ok);
     EXPECT(done_at_join == items.size());
     EXPECT(processed == std::vector<int>(items.begin(), items.end()));
     EXPECT(q.unfinished() == 0 && q.empty());

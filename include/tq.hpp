@@ -8,10 +8,17 @@
  * - Timeouts are any std::chrono duration, rounded UP to whole milliseconds
  *   so that a wait is never shorter than asked; negative means forever.
  *   tq::nowait and tq::forever name the two extremes; blocking calls wait
- *   forever by default, as Python's put()/get()/join() do.
- * - Only construction throws (std::bad_alloc, see tq::queue); every other
- *   call is noexcept and reports through tq::status. Each method is a
- *   one-line conversion over the C call of the same name.
+ *   forever by default, as Python's put()/get()/join() do. Every blocking
+ *   call also takes a std::chrono::time_point of any clock, a deadline: one
+ *   that has passed never blocks.
+ * - Every call that returns a tq::status or a result is [[nodiscard]]: a
+ *   discarded get loses its item. Results work like std::optional (explicit
+ *   bool true on success, *r and r.value() the value, r.value() throwing
+ *   tq::bad_result_access without one).
+ * - Constructors throw std::invalid_argument for bad options and
+ *   std::bad_alloc when out of memory (see tq::queue); value() throws as
+ *   above; every other call is noexcept. Each method is a one-line
+ *   conversion over the C call of the same name.
  *
  * A moved-from queue (or one made with std::nothrow that failed) holds no
  * handle: every call on it returns status::invalid, queries return 0/false.
@@ -25,10 +32,13 @@
 #endif
 
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <ratio>
+#include <stdexcept>
 #include <utility>
 
 #include "tq.h"
@@ -46,6 +56,7 @@ enum class status : int {
     too_many_done = TQ_TOO_MANY_DONE,  ///< task_done more often than items
     nomem = TQ_NOMEM,                  ///< allocation failed; nothing changed
     internal = TQ_INTERNAL,            ///< a bug caught at the boundary
+    system = TQ_SYSTEM,                ///< an operating-system call failed
 };
 
 /// A static description of `s` (tq_status_str); `s` is one of the enumerators.
@@ -58,6 +69,10 @@ enum class order : int {
     priority = TQ_PRIORITY,  ///< lowest priority first, FIFO among equals
 };
 
+/// A deadline for a blocking call: a time point of any std::chrono clock.
+template <class Clock, class Duration>
+using deadline = std::chrono::time_point<Clock, Duration>;
+
 /// A wait limit for a blocking call, made (implicitly) from any
 /// std::chrono duration: zero never blocks, a positive duration is rounded
 /// UP to whole milliseconds, a negative one (or one too long for the C API's
@@ -68,10 +83,28 @@ public:
     template <class Rep, class Period>
     constexpr timeout(std::chrono::duration<Rep, Period> d) noexcept : ms_(to_ms(d)) {}
 
+    /// The time left until `d` on its clock, read now and rounded UP to
+    /// whole milliseconds: none once `d` has passed, forever when `d` is too
+    /// far away (as for durations). It does not count down: make it for the
+    /// call it is for (the deadline overloads of the blocking calls do).
+    template <class Clock, class Duration>
+    static timeout until(const deadline<Clock, Duration> &d) noexcept {
+        // In floating milliseconds, so that no clock's time_point::min()/max() can overflow.
+        using float_ms = std::chrono::duration<long double, std::milli>;
+        const long double left =
+            float_ms(d.time_since_epoch()).count() - float_ms(Clock::now().time_since_epoch()).count();
+        return timeout(left <= 0 ? TQ_NOWAIT
+                       : !(left < limit_ms) ? TQ_FOREVER
+                                            : static_cast<std::int64_t>(std::ceil(left)));
+    }
+
     /// The `timeout_ms` argument passed to the C API.
     constexpr std::int64_t ms() const noexcept { return ms_; }
 
 private:
+    /// A limit already in the C API's milliseconds.
+    constexpr explicit timeout(std::int64_t ms) noexcept : ms_(ms) {}
+
     /// 2^53 ms (about 285,000 years): longer waits are forever. Below it,
     /// the integer conversion of any standard period cannot overflow.
     static constexpr long double limit_ms = 9007199254740992.0L;
@@ -91,23 +124,54 @@ inline constexpr timeout nowait{std::chrono::milliseconds(TQ_NOWAIT)};
 /// Block without a time limit (TQ_FOREVER).
 inline constexpr timeout forever{std::chrono::milliseconds(TQ_FOREVER)};
 
+/// Thrown by value() on a result that holds no value; status() says why.
+class bad_result_access : public std::bad_optional_access {
+public:
+    /// For a result whose status is `s`.
+    explicit bad_result_access(tq::status s) noexcept : status_(s) {}
+    /// Why the call failed: empty, full, shutdown, invalid, ...
+    tq::status status() const noexcept { return status_; }
+    /// The status's description (to_string).
+    const char *what() const noexcept override { return to_string(status_); }
+
+private:
+    tq::status status_;
+};
+
 /// What a get returns: the status and, when it is status::ok, the item.
-/// Converts to true exactly on success.
+/// Like a std::optional<T *>: it holds a value exactly on success.
 template <class T>
 struct get_result {
     tq::status status;  ///< ok, empty (timeout), shutdown (drained) or invalid
-    T *value;           ///< the item on success (may be a queued nullptr), else nullptr
-    /// Whether an item was taken.
-    explicit operator bool() const noexcept { return status == tq::status::ok; }
+    T *item;            ///< the item on success (may be a queued nullptr), else nullptr
+
+    /// Whether an item was taken (status is ok).
+    constexpr bool has_value() const noexcept { return status == tq::status::ok; }
+    /// As has_value().
+    constexpr explicit operator bool() const noexcept { return has_value(); }
+    /// The item taken; as for std::optional, check has_value() first.
+    constexpr T *operator*() const noexcept { return item; }
+    /// The item taken, so that `r->member` reaches the item's member.
+    constexpr T *operator->() const noexcept { return item; }
+    /// The item taken; throws bad_result_access(status) when none was.
+    T *value() const { return has_value() ? item : throw bad_result_access(status); }
 };
 
 /// What a batch call returns: the status and how many items moved.
-/// Converts to true on status::ok (at least one moved, or none was asked).
+/// Like a std::optional<std::size_t>: it holds the count on status::ok (at
+/// least one moved, or none was asked).
 struct batch_result {
     tq::status status;  ///< ok, or why nothing moved (full/empty/shutdown/...)
     std::size_t count;  ///< how many items were put or taken
-    /// Whether the call succeeded.
-    explicit operator bool() const noexcept { return status == tq::status::ok; }
+
+    /// Whether the call succeeded (status is ok).
+    constexpr bool has_value() const noexcept { return status == tq::status::ok; }
+    /// As has_value().
+    constexpr explicit operator bool() const noexcept { return has_value(); }
+    /// How many moved; as for std::optional, check has_value() first.
+    constexpr std::size_t operator*() const noexcept { return count; }
+    /// How many moved; throws bad_result_access(status) on failure.
+    std::size_t value() const { return has_value() ? count : throw bad_result_access(status); }
 };
 
 /// Options for a tq::queue (tq_options without struct_size, which is filled in).
@@ -120,20 +184,20 @@ struct options {
 
 /// A queue of void * items that owns its tq_queue (move-only).
 ///
-/// The throwing constructors throw std::bad_alloc when the library returns
-/// NULL: out of memory, or (options only) an order that is not an
-/// enumerator. The std::nothrow ones leave the queue empty-handed instead:
-/// test it with `if (!q)`.
+/// The throwing constructors throw std::invalid_argument for options the
+/// library would reject (an order that is not an enumerator) and
+/// std::bad_alloc when the library runs out of memory. The std::nothrow ones
+/// leave the queue empty-handed in both cases: test it with `if (!q)`.
 class queue {
 public:
     /// A FIFO queue holding at most `maxsize` items (0 = unbounded).
     explicit queue(std::size_t maxsize = 0) : q_(checked(tq_new(maxsize))) {}
     /// A queue configured by `o`.
-    explicit queue(const options &o) : q_(checked(create(o))) {}
+    explicit queue(const options &o) : q_(create(o)) {}
     /// As queue(maxsize), without exceptions.
     explicit queue(std::nothrow_t, std::size_t maxsize = 0) noexcept : q_(tq_new(maxsize)) {}
     /// As queue(o), without exceptions.
-    queue(std::nothrow_t, const options &o) noexcept : q_(create(o)) {}
+    queue(std::nothrow_t, const options &o) noexcept : q_(create(std::nothrow, o)) {}
 
     /// Frees the queue; no other thread may still be using it.
     ~queue() { tq_free(q_); }
@@ -156,37 +220,68 @@ public:
     tq_queue *native_handle() const noexcept { return q_; }
 
     /// tq_put: ok, full at the timeout, or shutdown. nullptr is a legal item.
-    status put(void *item, timeout t = forever) noexcept { return wrap(tq_put(q_, item, t.ms())); }
+    [[nodiscard]] status put(void *item, timeout t = forever) noexcept { return wrap(tq_put(q_, item, t.ms())); }
     /// tq_put_priority: lowest first; invalid unless order::priority.
-    status put_priority(void *item, std::int64_t priority, timeout t = forever) noexcept {
+    [[nodiscard]] status put_priority(void *item, std::int64_t priority, timeout t = forever) noexcept {
         return wrap(tq_put_priority(q_, item, priority, t.ms()));
     }
     /// tq_get: the next item, or empty at the timeout, or shutdown once drained.
-    get_result<void> get(timeout t = forever) noexcept {
+    [[nodiscard]] get_result<void> get(timeout t = forever) noexcept {
         void *item = nullptr;
         return {wrap(tq_get(q_, &item, t.ms())), item};
     }
     /// tq_put_many: waits for the first of `items[0..n)` to fit, then puts as many as fit.
-    batch_result put_many(void *const *items, std::size_t n, timeout t = forever) noexcept {
+    [[nodiscard]] batch_result put_many(void *const *items, std::size_t n, timeout t = forever) noexcept {
         std::size_t count = 0;
         return {wrap(tq_put_many(q_, items, n, &count, t.ms())), count};
     }
     /// tq_get_many: waits for one item, then takes up to `max` into `out`.
-    batch_result get_many(void **out, std::size_t max, timeout t = forever) noexcept {
+    [[nodiscard]] batch_result get_many(void **out, std::size_t max, timeout t = forever) noexcept {
         std::size_t count = 0;
         return {wrap(tq_get_many(q_, out, max, &count, t.ms())), count};
     }
 
+    /// put, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] status put(void *item, const deadline<Clock, Duration> &d) noexcept {
+        return put(item, timeout::until(d));
+    }
+    /// put_priority, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] status put_priority(void *item, std::int64_t priority, const deadline<Clock, Duration> &d) noexcept {
+        return put_priority(item, priority, timeout::until(d));
+    }
+    /// get, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] get_result<void> get(const deadline<Clock, Duration> &d) noexcept {
+        return get(timeout::until(d));
+    }
+    /// put_many, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] batch_result put_many(void *const *items, std::size_t n, const deadline<Clock, Duration> &d) noexcept {
+        return put_many(items, n, timeout::until(d));
+    }
+    /// get_many, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] batch_result get_many(void **out, std::size_t max, const deadline<Clock, Duration> &d) noexcept {
+        return get_many(out, max, timeout::until(d));
+    }
+
     /// tq_task_done: too_many_done (no change) when no task is unfinished.
-    status task_done() noexcept { return wrap(tq_task_done(q_)); }
+    [[nodiscard]] status task_done() noexcept { return wrap(tq_task_done(q_)); }
     /// tq_task_done_n: `n` tasks at once, all or nothing.
-    status task_done_n(std::size_t n) noexcept { return wrap(tq_task_done_n(q_, n)); }
+    [[nodiscard]] status task_done_n(std::size_t n) noexcept { return wrap(tq_task_done_n(q_, n)); }
     /// tq_join: ok once every task is done, timeout if some remain at the limit.
-    status join(timeout t = forever) noexcept { return wrap(tq_join(q_, t.ms())); }
+    [[nodiscard]] status join(timeout t = forever) noexcept { return wrap(tq_join(q_, t.ms())); }
+    /// join, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] status join(const deadline<Clock, Duration> &d) noexcept {
+        return join(timeout::until(d));
+    }
     /// tq_shutdown: puts fail, gets drain; `immediate` drops the queued items.
-    status shutdown(bool immediate = false) noexcept { return wrap(tq_shutdown(q_, immediate)); }
+    [[nodiscard]] status shutdown(bool immediate = false) noexcept { return wrap(tq_shutdown(q_, immediate)); }
     /// tq_set_maxsize: changes the bound (0 = unbounded).
-    status set_maxsize(std::size_t maxsize) noexcept { return wrap(tq_set_maxsize(q_, maxsize)); }
+    [[nodiscard]] status set_maxsize(std::size_t maxsize) noexcept { return wrap(tq_set_maxsize(q_, maxsize)); }
 
     /// tq_qsize: how many items are queued.
     std::size_t qsize() const noexcept { return tq_qsize(q_); }
@@ -203,10 +298,26 @@ public:
 
 private:
     static status wrap(tq_status s) noexcept { return static_cast<status>(s); }
+    /// A queue the library made; NULL means no memory.
     static tq_queue *checked(tq_queue *q) { return q != nullptr ? q : throw std::bad_alloc(); }
-    /// tq_new_with over the C form of `o`.
-    static tq_queue *create(const options &o) noexcept {
-        const tq_options c{sizeof(tq_options), static_cast<tq_order>(o.order), o.maxsize, o.destroy, o.destroy_ctx};
+    /// The C form of `o`.
+    static tq_options c_options(const options &o) noexcept {
+        return tq_options{sizeof(tq_options), static_cast<tq_order>(o.order), o.maxsize, o.destroy, o.destroy_ctx};
+    }
+    /// tq_create over `o`: std::invalid_argument for bad options,
+    /// std::bad_alloc when out of memory.
+    static tq_queue *create(const options &o) {
+        const tq_options c = c_options(o);
+        tq_queue *q = nullptr;
+        switch (tq_create(&c, &q)) {
+        case TQ_OK: return q;
+        case TQ_INVALID: throw std::invalid_argument("tq::options: order is not fifo, lifo or priority");
+        default: throw std::bad_alloc();
+        }
+    }
+    /// tq_new_with over `o`: NULL for bad options or no memory.
+    static tq_queue *create(std::nothrow_t, const options &o) noexcept {
+        const tq_options c = c_options(o);
         return tq_new_with(&c);
     }
 
@@ -226,7 +337,7 @@ template <class T, void (*Destroy)(T *) = nullptr>
 class typed_queue {
 public:
     /// A queue holding at most `maxsize` items (0 = unbounded); throws
-    /// std::bad_alloc as tq::queue does.
+    /// std::invalid_argument and std::bad_alloc as tq::queue does.
     explicit typed_queue(std::size_t maxsize = 0, tq::order order = tq::order::fifo)
         : q_(untyped_options(maxsize, order)) {}
     /// As above, without exceptions: test with `if (!q)`.
@@ -239,36 +350,67 @@ public:
     tq_queue *native_handle() const noexcept { return q_.native_handle(); }
 
     /// As queue::put.
-    status put(T *item, timeout t = forever) noexcept { return q_.put(item, t); }
+    [[nodiscard]] status put(T *item, timeout t = forever) noexcept { return q_.put(item, t); }
     /// As queue::put_priority.
-    status put_priority(T *item, std::int64_t priority, timeout t = forever) noexcept {
+    [[nodiscard]] status put_priority(T *item, std::int64_t priority, timeout t = forever) noexcept {
         return q_.put_priority(item, priority, t);
     }
     /// As queue::get.
-    get_result<T> get(timeout t = forever) noexcept {
+    [[nodiscard]] get_result<T> get(timeout t = forever) noexcept {
         get_result<void> r = q_.get(t);
-        return {r.status, static_cast<T *>(r.value)};
+        return {r.status, static_cast<T *>(r.item)};
     }
     /// As queue::put_many (a T * is passed as the void * it converts to,
     /// which has the same representation on every platform tq supports).
-    batch_result put_many(T *const *items, std::size_t n, timeout t = forever) noexcept {
+    [[nodiscard]] batch_result put_many(T *const *items, std::size_t n, timeout t = forever) noexcept {
         return q_.put_many(reinterpret_cast<void *const *>(items), n, t);
     }
     /// As queue::get_many (see put_many).
-    batch_result get_many(T **out, std::size_t max, timeout t = forever) noexcept {
+    [[nodiscard]] batch_result get_many(T **out, std::size_t max, timeout t = forever) noexcept {
         return q_.get_many(reinterpret_cast<void **>(out), max, t);
     }
 
+    /// put, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] status put(T *item, const deadline<Clock, Duration> &d) noexcept {
+        return put(item, timeout::until(d));
+    }
+    /// put_priority, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] status put_priority(T *item, std::int64_t priority, const deadline<Clock, Duration> &d) noexcept {
+        return put_priority(item, priority, timeout::until(d));
+    }
+    /// get, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] get_result<T> get(const deadline<Clock, Duration> &d) noexcept {
+        return get(timeout::until(d));
+    }
+    /// put_many, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] batch_result put_many(T *const *items, std::size_t n, const deadline<Clock, Duration> &d) noexcept {
+        return put_many(items, n, timeout::until(d));
+    }
+    /// get_many, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] batch_result get_many(T **out, std::size_t max, const deadline<Clock, Duration> &d) noexcept {
+        return get_many(out, max, timeout::until(d));
+    }
+
     /// As queue::task_done.
-    status task_done() noexcept { return q_.task_done(); }
+    [[nodiscard]] status task_done() noexcept { return q_.task_done(); }
     /// As queue::task_done_n.
-    status task_done_n(std::size_t n) noexcept { return q_.task_done_n(n); }
+    [[nodiscard]] status task_done_n(std::size_t n) noexcept { return q_.task_done_n(n); }
     /// As queue::join.
-    status join(timeout t = forever) noexcept { return q_.join(t); }
+    [[nodiscard]] status join(timeout t = forever) noexcept { return q_.join(t); }
+    /// join, waiting until the deadline `d` at most.
+    template <class Clock, class Duration>
+    [[nodiscard]] status join(const deadline<Clock, Duration> &d) noexcept {
+        return join(timeout::until(d));
+    }
     /// As queue::shutdown; `immediate` passes the queued items to `Destroy`.
-    status shutdown(bool immediate = false) noexcept { return q_.shutdown(immediate); }
+    [[nodiscard]] status shutdown(bool immediate = false) noexcept { return q_.shutdown(immediate); }
     /// As queue::set_maxsize.
-    status set_maxsize(std::size_t maxsize) noexcept { return q_.set_maxsize(maxsize); }
+    [[nodiscard]] status set_maxsize(std::size_t maxsize) noexcept { return q_.set_maxsize(maxsize); }
 
     /// As queue::qsize.
     std::size_t qsize() const noexcept { return q_.qsize(); }

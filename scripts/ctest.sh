@@ -6,7 +6,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 tq_need_cmake
 cd "$TQ_ROOT"
-# cargo builds into target/, shared with `cargo build --release` and the Go/Zig scripts.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTQ_CARGO_TARGET_DIR="$TQ_ROOT/target"
+# cargo builds into build/cargo: this build gives libtq.so a SONAME (TQ_VERSIONED_SONAME=1),
+# so sharing target/ with plain `cargo build --release` would rebuild the crate each time.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j2
 ctest --test-dir build --output-on-failure "$@"

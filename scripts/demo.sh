@@ -7,5 +7,5 @@ export CARGO_TARGET_DIR="$PWD/target" # the link below reads target/release
 cargo build --release --quiet
 mkdir -p target/demo
 ${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/producer_consumer.c \
-    target/release/libtq.a -lpthread -ldl -lm -o target/demo/producer_consumer
+    target/release/libtq.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -o target/demo/producer_consumer
 exec target/demo/producer_consumer "$@"

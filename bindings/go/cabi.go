@@ -1,6 +1,10 @@
 package tq
 
 /*
+// pkg-config finds tq.h and libtq (tq.pc), so building needs no CGO_*
+// variable: PKG_CONFIG_PATH is all a non-system prefix needs (doc.go says
+// what running needs).
+#cgo pkg-config: tq
 #include <stdint.h>
 #include "tq.h"
 

@@ -5,15 +5,16 @@
 //
 // # Building
 //
-// The package links against libtq. Build the library at the repository root
-// with `cargo build --release`, then point cgo at the header and the library:
+// The package finds the C library with pkg-config (`#cgo pkg-config: tq`),
+// so go build, go test, go vet and gopls need no CGO_* variables. For tq
+// installed under a prefix pkg-config does not search, set
 //
-//	CGO_CFLAGS=-I<repo>/include
-//	CGO_LDFLAGS="<repo>/target/release/libtq.a -lpthread -ldl -lm"
+//	PKG_CONFIG_PATH=<prefix>/lib/pkgconfig
 //
-// (or just `-ltq` for an installed libtq.so: the one in target/release has
-// the SONAME libtq.so.0 but no such link beside it).
-// scripts/test-go.sh does all of this and runs the tests.
+// A program linked against libtq.so from such a prefix also needs to find
+// libtq.so.0 when it runs (LD_LIBRARY_PATH=<prefix>/lib); one linked
+// against libtq.a does not. scripts/test-go.sh builds libtq and points
+// PKG_CONFIG_PATH at a tq.pc for the build tree (libtq.a only).
 //
 // # Items and timeouts
 //

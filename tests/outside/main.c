@@ -1,7 +1,8 @@
 /*
- * A tiny program outside the tq source tree: a producer thread puts items
+ * The C program of the outside-project tests (scripts/test-outside.sh),
+ * built against tq in every way the README shows: a producer thread puts items
  * through a bounded queue, the main thread gets them, marks them done and
- * joins. Exits non-zero on any mismatch, so a broken install fails the test.
+ * joins. Exits non-zero on any mismatch, so a broken route fails its test.
  */
 #include <tq.h>
 
