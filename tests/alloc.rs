@@ -1,8 +1,10 @@
 //! A bounded queue allocates nothing per item once created: puts, gets and
 //! batch calls reuse the storage reserved up front. Counted with a global
-//! allocator that records every allocation made by this test binary.
+//! allocator that records the allocations made by the test's own thread
+//! while it counts (the harness's threads allocate when they like).
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tq::{Order, Queue, Timeout};
@@ -11,10 +13,22 @@ struct Counting;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
+thread_local! {
+    /// Whether this thread's allocations are counted.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Counts one allocation if the calling thread is counting.
+fn record() {
+    if COUNTING.with(Cell::get) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 // SAFETY: forwards to the system allocator, only counting calls.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        record();
         // SAFETY: forwarded unchanged.
         unsafe { System.alloc(layout) }
     }
@@ -25,7 +39,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        record();
         // SAFETY: forwarded unchanged.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -43,6 +57,7 @@ fn a_bounded_queue_allocates_nothing_per_item() {
         let q = Queue::with_order(order, 64);
         let mut batch = Vec::with_capacity(64);
         let before = ALLOCATIONS.load(Ordering::Relaxed);
+        COUNTING.with(|c| c.set(true));
         for round in 0..100u64 {
             for i in 0..64 {
                 q.put(round * 64 + i, Timeout::NoWait).unwrap();
@@ -61,6 +76,7 @@ fn a_bounded_queue_allocates_nothing_per_item() {
             assert_eq!(q.get_many(&mut batch, 64, Timeout::NoWait), Ok(32));
             q.task_done_n(96).unwrap();
         }
+        COUNTING.with(|c| c.set(false));
         let after = ALLOCATIONS.load(Ordering::Relaxed);
         assert_eq!(after - before, 0, "{order:?}: allocations during 6400 puts and gets");
         assert_eq!(q.unfinished(), 0);
