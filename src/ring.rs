@@ -644,7 +644,10 @@ mod tests {
                 (popper.join().unwrap(), taken)
             });
             let first_taken = taken.first().copied().unwrap_or(ITEMS);
-            assert!(popped.iter().all(|&x| x < first_taken), "a pop took an item after take_all's first");
+            assert!(
+                popped.iter().all(|&x| x < first_taken),
+                "a pop took an item after take_all's first"
+            );
             let mut all: Vec<u32> = popped.into_iter().chain(taken).collect();
             all.sort_unstable();
             assert_eq!(all, (0..ITEMS).collect::<Vec<_>>());

@@ -57,7 +57,10 @@ pub(crate) struct Expiry {
 
 impl Expiry {
     pub(crate) fn new(timeout: Timeout) -> Self {
-        Expiry { timeout, deadline: None }
+        Expiry {
+            timeout,
+            deadline: None,
+        }
     }
 
     /// The deadline, fixed on the first call.
@@ -82,7 +85,9 @@ mod tests {
     #[test]
     fn an_expiry_fixes_its_deadline_once() {
         let mut expiry = Expiry::new(Timeout::After(Duration::from_millis(5)));
-        let Deadline::At(first) = expiry.deadline() else { panic!("a timed wait has a deadline") };
+        let Deadline::At(first) = expiry.deadline() else {
+            panic!("a timed wait has a deadline")
+        };
         std::thread::sleep(Duration::from_millis(10));
         assert!(matches!(expiry.deadline(), Deadline::At(at) if at == first));
         assert!(expiry.passed());

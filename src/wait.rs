@@ -208,10 +208,16 @@ mod tests {
     fn a_wait_that_succeeds_at_once_never_counts_itself_parked() {
         let lock = Mutex::new(3);
         let waiters = Waiters::new();
-        let (s, r) = wait(&lock, &waiters, &mut Expiry::new(Timeout::Forever), Spin::Until(|| true), |n: &mut i32| {
-            assert_eq!(waiters.parked.load(SeqCst), 0);
-            Some(*n)
-        });
+        let (s, r) = wait(
+            &lock,
+            &waiters,
+            &mut Expiry::new(Timeout::Forever),
+            Spin::Until(|| true),
+            |n: &mut i32| {
+                assert_eq!(waiters.parked.load(SeqCst), 0);
+                Some(*n)
+            },
+        );
         assert_eq!((*s, r), (3, Some(3)));
     }
 
@@ -221,9 +227,18 @@ mod tests {
         let waiters = Waiters::new();
         let started = std::time::Instant::now();
         let timeout = Timeout::After(Duration::from_millis(20));
-        let (_s, r) = wait(&lock, &waiters, &mut Expiry::new(timeout), Spin::Until(|| false), |_| None::<()>);
+        let (_s, r) = wait(
+            &lock,
+            &waiters,
+            &mut Expiry::new(timeout),
+            Spin::Until(|| false),
+            |_| None::<()>,
+        );
         assert_eq!(r, None);
-        assert!(started.elapsed() >= Duration::from_millis(20), "never earlier than asked");
+        assert!(
+            started.elapsed() >= Duration::from_millis(20),
+            "never earlier than asked"
+        );
         assert_eq!(waiters.parked.load(SeqCst), 0, "uncounted on the way out");
     }
 }

@@ -682,7 +682,11 @@ fn destroy_callbacks_may_call_back_into_the_queue() {
             tq_free(q);
         }
         let seen = reentry.seen.into_inner().unwrap();
-        assert_eq!(seen, [(0, true, tq_status::TQ_SHUTDOWN); 3], "shut down and empty while callbacks run");
+        assert_eq!(
+            seen,
+            [(0, true, tq_status::TQ_SHUTDOWN); 3],
+            "shut down and empty while callbacks run"
+        );
     }
 }
 
@@ -700,10 +704,16 @@ fn batch_counts_no_array_can_hold_are_invalid() {
         assert_eq!(tq_put(q, item(1), TQ_NOWAIT), tq_status::TQ_OK);
         for n in [too_many, usize::MAX] {
             let mut count = 7;
-            assert_eq!(tq_put_many(q, slots.as_ptr(), n, &mut count, TQ_NOWAIT), tq_status::TQ_INVALID);
+            assert_eq!(
+                tq_put_many(q, slots.as_ptr(), n, &mut count, TQ_NOWAIT),
+                tq_status::TQ_INVALID
+            );
             assert_eq!(count, 0);
             count = 7;
-            assert_eq!(tq_get_many(q, slots.as_mut_ptr(), n, &mut count, TQ_NOWAIT), tq_status::TQ_INVALID);
+            assert_eq!(
+                tq_get_many(q, slots.as_mut_ptr(), n, &mut count, TQ_NOWAIT),
+                tq_status::TQ_INVALID
+            );
             assert_eq!(count, 0);
         }
         assert_eq!(queries(q), (1, false, false, 0, 1, false), "nothing moved");

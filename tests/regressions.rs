@@ -24,7 +24,11 @@ fn a_panicking_put_many_iterator_leaves_no_trace() {
     for maxsize in [1, 2, 0] {
         let q = Queue::new(maxsize);
         put_many_panicking(&q);
-        assert_eq!((q.qsize(), q.is_full(), q.unfinished()), (0, false, 0), "maxsize {maxsize}");
+        assert_eq!(
+            (q.qsize(), q.is_full(), q.unfinished()),
+            (0, false, 0),
+            "maxsize {maxsize}"
+        );
         assert_eq!(q.put_nowait(1), Ok(()), "maxsize {maxsize}: room for a put at once");
         if maxsize == 1 {
             thread::scope(|s| {

@@ -29,8 +29,7 @@ pub unsafe extern "C" fn tq_put_many(
         batch(q, items.is_null(), n, n_put, |q| {
             // SAFETY: the caller promised `n` readable pointers at `items`.
             let items = slice::from_raw_parts(items, n);
-            q.queue
-                .put_many(items.iter().map(|&p| Item(p)), timeout(timeout_ms))
+            q.queue.put_many(items.iter().map(|&p| Item(p)), timeout(timeout_ms))
         })
     }
 }

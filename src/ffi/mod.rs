@@ -110,6 +110,9 @@ mod tests {
         assert_eq!(timeout(TQ_FOREVER), Timeout::Forever);
         assert_eq!(timeout(i64::MIN), Timeout::Forever);
         assert_eq!(timeout(25), Timeout::After(Duration::from_millis(25)));
-        assert_eq!(timeout(i64::MAX), Timeout::After(Duration::from_millis(i64::MAX as u64)));
+        assert_eq!(
+            timeout(i64::MAX),
+            Timeout::After(Duration::from_millis(i64::MAX as u64))
+        );
     }
 }

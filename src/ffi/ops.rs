@@ -16,11 +16,7 @@ use super::{Item, timeout, tq_queue, with_queue};
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_put(q: *mut tq_queue, item: *mut c_void, timeout_ms: i64) -> tq_status {
     // SAFETY: forwarded from the caller.
-    unsafe {
-        with_queue(q, |q| {
-            status_of(q.queue.put(Item(item), timeout(timeout_ms)))
-        })
-    }
+    unsafe { with_queue(q, |q| status_of(q.queue.put(Item(item), timeout(timeout_ms)))) }
 }
 
 /// Puts `item` with `priority` on a `TQ_PRIORITY` queue: lowest priority
@@ -39,10 +35,7 @@ pub unsafe extern "C" fn tq_put_priority(
     // SAFETY: forwarded from the caller.
     unsafe {
         with_queue(q, |q| {
-            status_of(
-                q.queue
-                    .put_priority(Item(item), priority, timeout(timeout_ms)),
-            )
+            status_of(q.queue.put_priority(Item(item), priority, timeout(timeout_ms)))
         })
     }
 }
