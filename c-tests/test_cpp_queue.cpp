@@ -142,6 +142,7 @@ bool is_inert(tq::queue &q) {
     auto taken = q.get_many(out, 1);
     EXPECT(taken.status == tq::status::invalid && taken.count == 0);
     EXPECT(q.task_done() == tq::status::invalid && q.task_done_n(1) == tq::status::invalid);
+    EXPECT(q.task_done_all() == 0);
     EXPECT(q.join() == tq::status::invalid && q.shutdown(true) == tq::status::invalid);
     EXPECT(q.set_maxsize(3) == tq::status::invalid);
     EXPECT(q.qsize() == 0 && !q.empty() && !q.full() && q.maxsize() == 0);
@@ -244,6 +245,9 @@ bool tasks_and_join() {
     EXPECT(q.task_done_n(2) == tq::status::ok && q.unfinished() == 0);
     EXPECT(q.join(tq::nowait) == tq::status::ok && q.join() == tq::status::ok);
     EXPECT(q.task_done() == tq::status::too_many_done);
+    EXPECT(q.put(item(4)) == tq::status::ok && q.put(item(5)) == tq::status::ok);
+    EXPECT(q.task_done_all() == 2 && q.unfinished() == 0 && q.qsize() == 5);
+    EXPECT(q.join(tq::nowait) == tq::status::ok && q.task_done_all() == 0);
     return true;
 }
 
@@ -307,7 +311,8 @@ bool typed_queue_moves_typed_items() {
     tracked *out[2] = {};
     EXPECT(q.put_many(in, 2).count == 2 && q.qsize() == 2);
     EXPECT(q.get_many(out, 2).count == 2 && out[0]->id == 2 && out[1]->id == 3);
-    EXPECT(q.task_done_n(3) == tq::status::ok && q.join(tq::nowait) == tq::status::ok);
+    EXPECT(q.task_done_n(2) == tq::status::ok && q.task_done_all() == 1);
+    EXPECT(q.join(tq::nowait) == tq::status::ok);
     EXPECT(q.put_priority(&a, 1) == tq::status::invalid);
 
     tq::typed_queue<tracked> prio(0, tq::order::priority);
@@ -363,7 +368,7 @@ const test_case cases[] = {
     {"put/get and the queries round trip", put_get_and_queries},
     {"lifo and priority orders; put_priority on fifo is invalid", orders},
     {"put_many/get_many", batches},
-    {"task_done/task_done_n/join", tasks_and_join},
+    {"task_done/task_done_n/task_done_all/join", tasks_and_join},
     {"set_maxsize and shutdown (draining, then immediate)", maxsize_and_shutdown},
     {"blocked gets wake on a put or a shutdown from another thread", threads_wake},
     {"native_handle is the C queue", native_handle_is_the_c_queue},

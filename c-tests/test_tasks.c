@@ -1,6 +1,6 @@
 /*
- * Task accounting: tq_task_done, tq_task_done_n and tq_join (with and
- * without a timeout, one joiner or several).
+ * Task accounting: tq_task_done, tq_task_done_n, tq_task_done_all and
+ * tq_join (with and without a timeout, one joiner or several).
  */
 #include "check.h"
 
@@ -127,6 +127,45 @@ static void several_joiners_all_wake(void) {
     tq_free(q);
 }
 
+static void task_done_all_finishes_queued_and_taken_tasks(void) {
+    tq_queue *q = queue_with_tasks(3);
+    CHECK_GET(q, 1); /* taken, not done */
+    size_t n = 99;
+    CHECK_STATUS(tq_task_done_all(q, NULL), TQ_INVALID);
+    CHECK(tq_unfinished(q) == 3); /* the refused call changed nothing */
+    CHECK_STATUS(tq_task_done_all(NULL, &n), TQ_INVALID);
+    CHECK(n == 99);
+    CHECK_STATUS(tq_task_done_all(q, &n), TQ_OK);
+    CHECK(n == 3);
+    CHECK(tq_unfinished(q) == 0);
+    CHECK(tq_qsize(q) == 2); /* the items stay queued */
+    CHECK_STATUS(tq_task_done(q), TQ_TOO_MANY_DONE);
+    CHECK_STATUS(tq_task_done_all(q, &n), TQ_OK);
+    CHECK(n == 0);
+    CHECK_STATUS(tq_put(q, item(4), TQ_NOWAIT), TQ_OK);
+    CHECK(tq_unfinished(q) == 1); /* later puts count again */
+    tq_free(q);
+}
+
+static void task_done_all_wakes_every_joiner(void) {
+    tq_queue *q = queue_with_tasks(N_TASKS);
+    bg_call joins[N_JOINERS];
+    for (int i = 0; i < N_JOINERS; i++) {
+        joins[i] = (bg_call){.q = q, .timeout_ms = i % 2 ? TQ_FOREVER : 10000};
+        bg_start(&joins[i], bg_join);
+    }
+    for (int i = 0; i < N_JOINERS; i++) CHECK(bg_blocked(&joins[i]));
+    /* what a binding's close does: discard the items, then end the joins */
+    CHECK_STATUS(tq_get(q, &(void *){NULL}, TQ_NOWAIT), TQ_OK);
+    CHECK_STATUS(tq_shutdown(q, true), TQ_OK);
+    for (int i = 0; i < N_JOINERS; i++) CHECK(bg_blocked(&joins[i])); /* the taken task */
+    size_t n = 0;
+    CHECK_STATUS(tq_task_done_all(q, &n), TQ_OK);
+    CHECK(n == 1);
+    for (int i = 0; i < N_JOINERS; i++) CHECK_STATUS(bg_finish(&joins[i]), TQ_OK);
+    tq_free(q);
+}
+
 int main(void) {
     watchdog(20);
     RUN_CASE(task_done_once_too_often_is_too_many_done);
@@ -137,5 +176,7 @@ int main(void) {
     RUN_CASE(blocked_joiner_wakes_on_the_last_task_done);
     RUN_CASE(timed_joiner_wakes_before_its_timeout);
     RUN_CASE(several_joiners_all_wake);
+    RUN_CASE(task_done_all_finishes_queued_and_taken_tasks);
+    RUN_CASE(task_done_all_wakes_every_joiner);
     return 0;
 }

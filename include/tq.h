@@ -22,15 +22,13 @@
 #define TQ_VERSION_MINOR 1
 #define TQ_VERSION_PATCH 0
 
+/** `timeout_ms` value (any negative one does): block without a time limit. */
+#define TQ_FOREVER (-1)
+
 /**
  * `timeout_ms` value: never block.
  */
 #define TQ_NOWAIT 0
-
-/**
- * `timeout_ms` value (any negative one does): block without a time limit.
- */
-#define TQ_FOREVER -1
 
 /**
  * The result of a call. The numbers are part of the ABI and never reused.
@@ -152,7 +150,7 @@ struct tq_queue *tq_new(size_t maxsize);
  * Returns NULL when `opts` is NULL or invalid (see `tq_options`) or when out
  * of memory; `tq_create` says which.
  *
- * # Safety
+ * Safety:
  * `opts` is NULL or points to `opts->struct_size` readable bytes.
  */
 struct tq_queue *tq_new_with(const struct tq_options *opts);
@@ -162,7 +160,7 @@ struct tq_queue *tq_new_with(const struct tq_options *opts);
  * `TQ_INVALID` (NULL `opts` or `q_out`, or bad options: see `tq_options`),
  * or `TQ_NOMEM`. `*q_out` is written only on `TQ_OK`.
  *
- * # Safety
+ * Safety:
  * `opts` is NULL or points to `opts->struct_size` readable bytes; `q_out`
  * is NULL or writable.
  */
@@ -177,7 +175,7 @@ enum tq_status tq_create(const struct tq_options *opts, struct tq_queue **q_out)
  * shut down and empty, and its memory is released only after the last
  * callback returned.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a queue from `tq_new`/`tq_new_with` not freed yet.
  */
 void tq_free(struct tq_queue *q);
@@ -193,7 +191,7 @@ void tq_free(struct tq_queue *q);
  * is shut down and empty then). (A second, concurrent immediate shutdown
  * may return while the first is still passing its items to the destructor.)
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 enum tq_status tq_shutdown(struct tq_queue *q, bool immediate);
@@ -211,7 +209,7 @@ const char *tq_version(void);
  * `TQ_OK`, `TQ_FULL` at the timeout, or `TQ_SHUTDOWN`. Success adds one
  * unfinished task. On a priority queue the item gets priority 0.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 enum tq_status tq_put(struct tq_queue *q, void *item, int64_t timeout_ms);
@@ -221,7 +219,7 @@ enum tq_status tq_put(struct tq_queue *q, void *item, int64_t timeout_ms);
  * first, FIFO among equal priorities. Timeouts and results as `tq_put`;
  * `TQ_INVALID` on a FIFO or LIFO queue.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 enum tq_status tq_put_priority(struct tq_queue *q,
@@ -235,7 +233,7 @@ enum tq_status tq_put_priority(struct tq_queue *q,
  * once the queue is shut down and drained. `*item_out` is written only on
  * success; a NULL `item_out` is `TQ_INVALID` and removes nothing.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue; `item_out` is NULL or writable.
  */
 enum tq_status tq_get(struct tq_queue *q, void **item_out, int64_t timeout_ms);
@@ -245,7 +243,7 @@ enum tq_status tq_get(struct tq_queue *q, void **item_out, int64_t timeout_ms);
  * `tq_join` returns. `TQ_TOO_MANY_DONE`, changing nothing, when the
  * unfinished count is already 0.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 enum tq_status tq_task_done(struct tq_queue *q);
@@ -254,10 +252,22 @@ enum tq_status tq_task_done(struct tq_queue *q);
  * Marks `n` tasks done at once, all or nothing: `n` above the unfinished
  * count is `TQ_TOO_MANY_DONE` with no change; `n == 0` does nothing.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 enum tq_status tq_task_done_n(struct tq_queue *q, size_t n);
+
+/**
+ * Marks every unfinished task done at once and sets `*n_done` to how many
+ * that was; every `tq_join` returns. Not in Python: for an owner that gives
+ * up on the work queued and taken, typically after `tq_shutdown(q, true)`
+ * and before `tq_free`, so that no thread stays blocked in `tq_join`.
+ * NULL `n_done` is `TQ_INVALID` and changes nothing.
+ *
+ * Safety:
+ * `q` is NULL or a live queue; `n_done` is NULL or writable.
+ */
+enum tq_status tq_task_done_all(struct tq_queue *q, size_t *n_done);
 
 /**
  * Waits per `timeout_ms` (as `tq_put`) until every put item has been marked
@@ -265,7 +275,7 @@ enum tq_status tq_task_done_n(struct tq_queue *q, size_t n);
  * As in Python, a shutdown alone does not end a join; an immediate one
  * counts the items it discards as done.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 enum tq_status tq_join(struct tq_queue *q, int64_t timeout_ms);
@@ -274,7 +284,7 @@ enum tq_status tq_join(struct tq_queue *q, int64_t timeout_ms);
  * Changes the bound of a live queue (Python's `q.maxsize = n`; 0 =
  * unbounded). Shrinking keeps every queued item; putters that now fit wake.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 enum tq_status tq_set_maxsize(struct tq_queue *q, size_t maxsize);
@@ -287,7 +297,7 @@ enum tq_status tq_set_maxsize(struct tq_queue *q, size_t maxsize);
  * NULL `items` or `n_put`, or an `n` no array can hold (above
  * `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue; `items` is NULL or points to `n` readable
  * pointers; `n_put` is NULL or writable.
  */
@@ -305,7 +315,7 @@ enum tq_status tq_put_many(struct tq_queue *q,
  * NULL `items_out` or `n_got`, or a `max` no array can hold (above
  * `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue; `items_out` is NULL or has room for `max`
  * pointers; `n_got` is NULL or writable.
  */
@@ -318,7 +328,7 @@ enum tq_status tq_get_many(struct tq_queue *q,
 /**
  * How many items are queued (Python's `qsize`); 0 for NULL.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 size_t tq_qsize(const struct tq_queue *q);
@@ -326,7 +336,7 @@ size_t tq_qsize(const struct tq_queue *q);
 /**
  * Whether no item is queued (Python's `empty`); false for NULL.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 bool tq_empty(const struct tq_queue *q);
@@ -334,7 +344,7 @@ bool tq_empty(const struct tq_queue *q);
 /**
  * Whether the queue is bounded and at its bound (Python's `full`); false for NULL.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 bool tq_full(const struct tq_queue *q);
@@ -342,7 +352,7 @@ bool tq_full(const struct tq_queue *q);
 /**
  * The bound, 0 = unbounded (Python's `maxsize`); 0 for NULL.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 size_t tq_maxsize(const struct tq_queue *q);
@@ -350,7 +360,7 @@ size_t tq_maxsize(const struct tq_queue *q);
 /**
  * How many put items are not marked done yet (Python's `unfinished_tasks`); 0 for NULL.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 size_t tq_unfinished(const struct tq_queue *q);
@@ -358,7 +368,7 @@ size_t tq_unfinished(const struct tq_queue *q);
 /**
  * Whether `tq_shutdown` has been called (Python's `is_shutdown`); false for NULL.
  *
- * # Safety
+ * Safety:
  * `q` is NULL or a live queue.
  */
 bool tq_is_shutdown(const struct tq_queue *q);

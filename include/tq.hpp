@@ -271,6 +271,13 @@ public:
     [[nodiscard]] status task_done() noexcept { return wrap(tq_task_done(q_)); }
     /// tq_task_done_n: `n` tasks at once, all or nothing.
     [[nodiscard]] status task_done_n(std::size_t n) noexcept { return wrap(tq_task_done_n(q_, n)); }
+    /// tq_task_done_all: every unfinished task done at once (every join
+    /// returns); how many that was (0 on a moved-from queue).
+    std::size_t task_done_all() noexcept {
+        std::size_t n = 0;
+        (void)tq_task_done_all(q_, &n);
+        return n;
+    }
     /// tq_join: ok once every task is done, timeout if some remain at the limit.
     [[nodiscard]] status join(timeout t = forever) noexcept { return wrap(tq_join(q_, t.ms())); }
     /// join, waiting until the deadline `d` at most.
@@ -400,6 +407,8 @@ public:
     [[nodiscard]] status task_done() noexcept { return q_.task_done(); }
     /// As queue::task_done_n.
     [[nodiscard]] status task_done_n(std::size_t n) noexcept { return q_.task_done_n(n); }
+    /// As queue::task_done_all.
+    std::size_t task_done_all() noexcept { return q_.task_done_all(); }
     /// As queue::join.
     [[nodiscard]] status join(timeout t = forever) noexcept { return q_.join(t); }
     /// join, waiting until the deadline `d` at most.

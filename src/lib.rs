@@ -44,8 +44,7 @@ mod timeout;
 mod wait;
 
 pub use error::{GetError, JoinTimeout, PutError, TooManyDone};
-pub use queue::{DEFAULT_PRIORITY, Queue, RING_CAPACITY};
-pub use store::Order;
+pub use queue::{DEFAULT_PRIORITY, Order, Queue};
 pub use timeout::Timeout;
 
 /// The README's Rust examples run as doctests.

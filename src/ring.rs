@@ -24,7 +24,8 @@
 
 use crate::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use crate::sync::atomic::{AtomicUsize, fence};
-use crate::sync::{Padded, UnsafeCell, backoff};
+use crate::sync::{Padded, UnsafeCell};
+use crate::wait::backoff;
 
 /// One place in the ring. `stamp` is the position the slot is ready for: a
 /// producer may fill it when `stamp == tail`, a consumer may take it when

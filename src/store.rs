@@ -3,17 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, TryReserveError, VecDeque};
 
-/// The order in which a queue hands out its items.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Order {
-    /// First in, first out (Python's `Queue`).
-    Fifo,
-    /// Last in, first out (Python's `LifoQueue`).
-    Lifo,
-    /// Lowest priority first, first in first out among equal priorities
-    /// (Python's `PriorityQueue`, made stable).
-    Priority,
-}
+use crate::queue::Order;
 
 /// A bounded queue reserves room for at most this many items up front.
 const PREALLOCATE_MAX: usize = 1024;

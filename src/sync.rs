@@ -1,4 +1,5 @@
-//! The locking primitives the core is built on, behind one small facade.
+//! The locking primitives the core is built on, behind one small facade
+//! (the policy built on them, how long to spin, is `wait`'s).
 //!
 //! Normal builds use `parking_lot` (no poisoning, no spurious wake-ups visible
 //! to callers, cheap notify when nobody waits). Under `--cfg loom` the same
@@ -17,28 +18,8 @@ mod imp {
 
     pub(crate) use parking_lot::{Mutex, MutexGuard};
 
-    /// How many times a blocked call backs off (see [`backoff`]) before it parks.
-    pub(crate) const SPIN_STEPS: u32 = 24;
-
-    /// One step of a back-off: step `k` spins `2^min(k, 6)` times for the
-    /// first 16 steps (about 1000 pauses in all), then yields the CPU.
-    pub(crate) fn backoff(step: u32) {
-        backoff_until(step, || false);
-    }
-
-    /// [`backoff`], cut short as soon as `ready()` holds.
-    pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
-        if step < 16 {
-            for _ in 0..1u32 << step.min(6) {
-                if ready() {
-                    return;
-                }
-                std::hint::spin_loop();
-            }
-        } else {
-            std::thread::yield_now();
-        }
-    }
+    pub(crate) use std::hint::spin_loop;
+    pub(crate) use std::thread::yield_now;
 
     /// A no-op: see the loom version. In real builds the sequentially
     /// consistent accesses on both sides already order what it orders.
@@ -74,20 +55,12 @@ mod imp {
     }
 }
 
-/// The back-off under loom.
+/// The primitives under loom.
 #[cfg(loom)]
 mod imp {
-    /// Under loom a blocked call parks at once: backing off adds nothing to
-    /// model but states.
-    pub(crate) const SPIN_STEPS: u32 = 0;
-
-    /// Never called under loom (`SPIN_STEPS` is 0).
-    pub(crate) fn backoff_until(_step: u32, _ready: impl Fn() -> bool) {}
-
     /// A spin under loom must let the other model threads run.
-    pub(crate) fn backoff(_step: u32) {
-        loom::thread::yield_now();
-    }
+    pub(crate) use loom::thread::yield_now as spin_loop;
+    pub(crate) use loom::thread::yield_now;
 
     /// loom models sequentially consistent accesses as acquire/release only
     /// (fences are exact), so the wake-up handshake needs this fence to be
@@ -100,25 +73,14 @@ mod imp {
     pub(crate) use super::model::{Condvar, Mutex, MutexGuard};
 }
 
-/// The back-off under shuttle.
+/// The primitives under shuttle.
 #[cfg(shuttle)]
 mod imp {
-    /// Small, so that the models take both the spin phase and the park.
-    pub(crate) const SPIN_STEPS: u32 = 2;
-
-    /// A spin step hands the CPU to shuttle's scheduler (which lowers the
+    /// A spin hands the CPU to shuttle's scheduler (which lowers the
     /// spinner's priority), so that the thread it waits for runs: an
     /// unbounded spin would never end under a model.
-    pub(crate) fn backoff(_step: u32) {
-        shuttle::hint::spin_loop();
-    }
-
-    /// [`backoff`], skipped when `ready()` already holds.
-    pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
-        if !ready() {
-            backoff(step);
-        }
-    }
+    pub(crate) use shuttle::hint::spin_loop;
+    pub(crate) use shuttle::thread::yield_now;
 
     /// A no-op: shuttle runs every atomic access as sequentially consistent.
     pub(crate) fn fence_for_model() {}
@@ -252,4 +214,4 @@ pub(crate) use cell::UnsafeCell;
 #[cfg(loom)]
 pub(crate) use loom::cell::UnsafeCell;
 
-pub(crate) use imp::{Condvar, Mutex, MutexGuard, SPIN_STEPS, backoff, backoff_until, fence_for_model};
+pub(crate) use imp::{Condvar, Mutex, MutexGuard, fence_for_model, spin_loop, yield_now};

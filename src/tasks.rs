@@ -5,7 +5,8 @@
 //! claimed positions already say how many went in. The count is derived:
 //! unfinished = puts - done, where puts = the ring's claimed positions + the
 //! items put into the locked store (`stored`, raised under the queue's lock).
-//! Only `task_done` and an immediate shutdown raise `done`.
+//! Only `task_done` (and `task_done_all`) and an immediate shutdown raise
+//! `done`.
 //!
 //! The joiner protocol: `done` holds the tasks done times two, plus the
 //! [`JOINER_WAITING`] flag. A joiner sets the flag, with the queue's lock
@@ -78,13 +79,19 @@ impl Tasks {
         self.puts(&ring_puts) <= done
     }
 
-    /// Counts `n` discarded items (an immediate shutdown) as done, never
-    /// beyond the items put.
-    pub(crate) fn discard(&self, n: usize, ring_puts: impl Fn() -> usize) {
+    /// Counts up to `n` more tasks done, never beyond the items put, and
+    /// returns how many it counted: the items an immediate shutdown discards,
+    /// or (`n = usize::MAX`) every unfinished task. The caller wakes the
+    /// joiners.
+    pub(crate) fn finish_at_most(&self, n: usize, ring_puts: impl Fn() -> usize) -> usize {
+        let mut counted = 0;
         let _ = self.done.fetch_update(SeqCst, SeqCst, |d| {
-            let done = (d / TASK + n).min(self.puts(&ring_puts));
+            let (before, puts) = (d / TASK, self.puts(&ring_puts));
+            let done = before.saturating_add(n).min(puts);
+            counted = done.saturating_sub(before);
             Some(done * TASK + (d & JOINER_WAITING))
         });
+        counted
     }
 
     /// How many items put have not been marked done.
@@ -128,12 +135,15 @@ mod tests {
     }
 
     #[test]
-    fn discarding_counts_as_done_but_never_beyond_the_puts() {
+    fn finishing_at_most_n_never_goes_beyond_the_puts() {
         let tasks = Tasks::new();
         tasks.stored_one();
-        tasks.discard(5, NO_RING);
+        assert_eq!(tasks.finish_at_most(5, NO_RING), 1, "one was unfinished");
         assert_eq!(tasks.unfinished(NO_RING), 0);
         tasks.stored_one();
         assert_eq!(tasks.unfinished(NO_RING), 1, "the cap kept later puts counted");
+        assert_eq!(tasks.finish_at_most(usize::MAX, || 4), 5, "all of them, ring puts too");
+        assert_eq!(tasks.unfinished(|| 4), 0);
+        assert_eq!(tasks.finish_at_most(usize::MAX, || 4), 0);
     }
 }

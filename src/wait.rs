@@ -18,7 +18,7 @@
 
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
-use crate::sync::{Condvar, Mutex, MutexGuard, SPIN_STEPS, backoff_until, fence_for_model};
+use crate::sync::{Condvar, Mutex, MutexGuard, fence_for_model, spin_loop, yield_now};
 use crate::timeout::{Deadline, Expiry};
 
 /// The threads parked on one condition (items there, room there, all tasks
@@ -76,6 +76,49 @@ impl<'a> Parked<'a> {
 impl Drop for Parked<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, SeqCst);
+    }
+}
+
+/// How many times a blocked call backs off (see [`backoff`]) before it parks.
+#[cfg(not(any(loom, shuttle)))]
+pub(crate) const SPIN_STEPS: u32 = 24;
+/// Under loom a blocked call parks at once: backing off adds nothing to
+/// model but states.
+#[cfg(loom)]
+pub(crate) const SPIN_STEPS: u32 = 0;
+/// Under shuttle a few steps, so that the models take both the spin and the
+/// park.
+#[cfg(shuttle)]
+pub(crate) const SPIN_STEPS: u32 = 2;
+
+/// The back-off steps that spin; later ones yield the CPU.
+const SPINNING_STEPS: u32 = 16;
+
+/// One step of a back-off (also the ring's, while it waits for a slot that
+/// another thread is filling or emptying): step `k` spins `2^min(k, 6)`
+/// times for the first 16 steps (about 1000 pauses in all), then yields the
+/// CPU. Under a model checker a step is one spin, which hands the model's
+/// scheduler to another thread.
+pub(crate) fn backoff(step: u32) {
+    backoff_until(step, || false);
+}
+
+/// [`backoff`], cut short as soon as `ready()` holds.
+pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
+    let spins = if cfg!(any(loom, shuttle)) {
+        1
+    } else {
+        1u32 << step.min(6)
+    };
+    if step < SPINNING_STEPS || cfg!(any(loom, shuttle)) {
+        for _ in 0..spins {
+            if ready() {
+                return;
+            }
+            spin_loop();
+        }
+    } else {
+        yield_now();
     }
 }
 

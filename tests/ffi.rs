@@ -136,6 +136,9 @@ fn a_null_handle_is_invalid_everywhere() {
         );
         assert_eq!(tq_task_done(null), TQ_INVALID);
         assert_eq!(tq_task_done_n(null, 0), TQ_INVALID);
+        count = 99;
+        assert_eq!(tq_task_done_all(null, &mut count), TQ_INVALID);
+        assert_eq!(count, 99, "left as it was");
         assert_eq!(tq_join(null, TQ_FOREVER), TQ_INVALID);
         assert_eq!(tq_shutdown(null, false), TQ_INVALID);
         assert_eq!(tq_shutdown(null, true), TQ_INVALID);
@@ -242,6 +245,14 @@ fn task_accounting() {
         assert_eq!(tq_task_done(q), tq_status::TQ_OK);
         assert_eq!(tq_task_done(q), tq_status::TQ_TOO_MANY_DONE);
         assert_eq!(queries(q), (3, false, false, 0, 0, false));
+        for n in 3..5 {
+            assert_eq!(tq_put(q, item(n), TQ_NOWAIT), tq_status::TQ_OK);
+        }
+        assert_eq!(tq_task_done_all(q, ptr::null_mut()), tq_status::TQ_INVALID);
+        assert_eq!(tq_unfinished(q), 2, "a refused call changes nothing");
+        let mut n = 0;
+        assert_eq!(tq_task_done_all(q, &mut n), tq_status::TQ_OK);
+        assert_eq!((n, tq_unfinished(q), tq_qsize(q)), (2, 0, 5));
         tq_free(q);
     }
 }

@@ -14,18 +14,23 @@ use std::path::Path;
 /// The crate root, where `include/tq.h` and `cbindgen.toml` live.
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The version macros that follow the header's includes.
-fn version_macros() -> String {
+/// The macros that follow the header's includes: the version, and
+/// `TQ_FOREVER` in parentheses (as cbindgen would not write a negative value).
+fn macros() -> String {
     format!(
         "/** The version of this header; `tq_version()` returns the library's. */\n\
          #define TQ_VERSION \"{}\"\n\
          #define TQ_VERSION_MAJOR {}\n\
          #define TQ_VERSION_MINOR {}\n\
-         #define TQ_VERSION_PATCH {}",
+         #define TQ_VERSION_PATCH {}\n\
+         \n\
+         /** `timeout_ms` value (any negative one does): block without a time limit. */\n\
+         #define TQ_FOREVER ({})",
         env!("CARGO_PKG_VERSION"),
         env!("CARGO_PKG_VERSION_MAJOR"),
         env!("CARGO_PKG_VERSION_MINOR"),
         env!("CARGO_PKG_VERSION_PATCH"),
+        tq::ffi::TQ_FOREVER,
     )
 }
 
@@ -37,7 +42,7 @@ fn generate() -> String {
     cbindgen::Builder::new()
         .with_crate(root)
         .with_config(config)
-        .with_after_include(version_macros())
+        .with_after_include(macros())
         .generate()
         .expect("cbindgen can read the crate")
         .write(&mut out);

@@ -18,6 +18,8 @@ mod checker;
 mod history;
 #[path = "linearizability/model.rs"]
 mod model;
+#[path = "common/ring.rs"]
+mod ring;
 #[path = "linearizability/workload.rs"]
 mod workload;
 

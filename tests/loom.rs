@@ -224,6 +224,21 @@ fn join_returns_to_every_joiner_only_after_every_task_is_done() {
 }
 
 #[test]
+fn task_done_all_releases_every_joiner() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1, 2]);
+        let joiners = [spawn(&q, |q| q.join(FOREVER)), spawn(&q, |q| q.join(FOREVER))];
+        let taken = q.get(FOREVER).unwrap();
+        assert_eq!(taken, 1);
+        assert_eq!(q.task_done_all(), 2);
+        for joiner in joiners {
+            assert_eq!(joiner.join().unwrap(), Ok(()));
+        }
+        assert_eq!(q.unfinished(), 0);
+    });
+}
+
+#[test]
 fn shutdown_wakes_every_blocked_getter() {
     model_both(|backing| {
         let q = queue_with(backing, 0, &[]);

@@ -56,6 +56,7 @@ fn filled<T>(maxsize: usize, items: impl IntoIterator<Item = T>) -> Queue<T> {
 fn maxsize_zero_is_unbounded() {
     let q = filled(0, 0..10_000);
     assert_eq!(q.qsize(), 10_000);
+    assert_eq!(q.len(), 10_000, "len is qsize");
     assert!(!q.is_full());
     assert_eq!(q.maxsize(), 0);
     assert_eq!(q.put(10_000, Timeout::Forever), Ok(()));
@@ -368,10 +369,10 @@ fn growing_maxsize_wakes_only_as_many_putters_as_fit() {
 /// gets have emptied it (as qsize, order and unfinished counts show).
 #[test]
 fn a_fifo_queue_overflows_its_ring_in_order_and_back() {
-    for maxsize in [0, 3 * tq::RING_CAPACITY] {
+    for maxsize in [0, 3 * common::RING_CAPACITY] {
         let q = Queue::new(maxsize);
         for round in 0..2 {
-            let n = 2 * tq::RING_CAPACITY + 7;
+            let n = 2 * common::RING_CAPACITY + 7;
             for x in 0..n {
                 q.put_nowait(x).unwrap_or_else(|_| panic!("room for {x}"));
             }

@@ -27,7 +27,11 @@
 use shuttle::sync::Arc;
 use shuttle::sync::atomic::{AtomicUsize, Ordering};
 use shuttle::thread::{self, JoinHandle};
-use tq::{GetError, PutError, Queue, RING_CAPACITY, Timeout};
+use tq::{GetError, PutError, Queue, Timeout};
+
+#[path = "common/ring.rs"]
+mod ring;
+use ring::RING_CAPACITY;
 
 const FOREVER: Timeout = Timeout::Forever;
 
@@ -40,9 +44,7 @@ const PER: u32 = 100_000;
 
 /// Schedules per scheduler per test (`TQ_SHUTTLE_ITERATIONS`, default 1000).
 fn iterations() -> usize {
-    std::env::var("TQ_SHUTTLE_ITERATIONS").map_or(1000, |v| {
-        v.parse().expect("TQ_SHUTTLE_ITERATIONS is a number")
-    })
+    std::env::var("TQ_SHUTTLE_ITERATIONS").map_or(1000, |v| v.parse().expect("TQ_SHUTTLE_ITERATIONS is a number"))
 }
 
 /// Runs `body` under the random scheduler, then under PCT, `iterations()` each.
@@ -150,7 +152,10 @@ fn nowait_handoff(maxsize: usize) {
                 for n in items_of(p, 2) {
                     let mut item = n;
                     while let Err(e) = q.put_nowait(item) {
-                        assert!(matches!(e, PutError::Full(m) if m == n), "a full queue hands the item back");
+                        assert!(
+                            matches!(e, PutError::Full(m) if m == n),
+                            "a full queue hands the item back"
+                        );
                         item = e.into_inner();
                         thread::yield_now();
                     }
@@ -288,7 +293,11 @@ fn immediate_shutdown_releases_every_blocked_thread_and_discards_each_item_once(
         let mut got: Vec<Vec<u32>> = getters.map(|g| g.join().unwrap().into_iter().collect()).to_vec();
         got.push(discarded);
         assert_fifo_exactly_once(&accepted, &got);
-        assert_eq!(q.get_nowait(), Err(GetError::ShutDown), "nothing slipped in after the shutdown");
+        assert_eq!(
+            q.get_nowait(),
+            Err(GetError::ShutDown),
+            "nothing slipped in after the shutdown"
+        );
         joiner.join().unwrap();
         assert_eq!(q.join(Timeout::NoWait), Ok(()));
     });
@@ -337,7 +346,10 @@ fn join_waits_for_every_task_put_before_it_while_puts_and_gets_race() {
                 let put_before = put.load(Ordering::SeqCst);
                 join_returns(q);
                 let done_after = done.load(Ordering::SeqCst);
-                assert!(done_after >= put_before, "join returned with tasks left: {put_before} put, {done_after} done");
+                assert!(
+                    done_after >= put_before,
+                    "join returned with tasks left: {put_before} put, {done_after} done"
+                );
             })
         });
         producer.join().unwrap();
@@ -401,7 +413,11 @@ fn a_shrunk_queue_admits_a_blocked_putter_and_holds_to_the_new_bound() {
         assert_eq!(getter.join().unwrap(), [1, 2]);
         putter.join().unwrap();
         assert_eq!(q.qsize(), 1);
-        assert_eq!(q.put_nowait(4), Err(PutError::Full(4)), "a put past the shrunk bound got in");
+        assert_eq!(
+            q.put_nowait(4),
+            Err(PutError::Full(4)),
+            "a put past the shrunk bound got in"
+        );
         assert_eq!(drain_nowait(&q), [3]);
     });
 }

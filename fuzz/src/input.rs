@@ -5,7 +5,9 @@
 use std::ffi::c_void;
 use std::mem::size_of;
 
-use tq::RING_CAPACITY;
+#[path = "../../tests/common/ring.rs"]
+mod ring;
+use ring::RING_CAPACITY;
 
 /// The C call a step makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

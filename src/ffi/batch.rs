@@ -13,7 +13,7 @@ use super::{Item, timeout, tq_queue, with_queue};
 /// NULL `items` or `n_put`, or an `n` no array can hold (above
 /// `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue; `items` is NULL or points to `n` readable
 /// pointers; `n_put` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn tq_put_many(
 /// NULL `items_out` or `n_got`, or a `max` no array can hold (above
 /// `PTRDIFF_MAX / sizeof(void *)`), is `TQ_INVALID`.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue; `items_out` is NULL or has room for `max`
 /// pointers; `n_got` is NULL or writable.
 #[unsafe(no_mangle)]
@@ -67,7 +67,7 @@ pub unsafe extern "C" fn tq_get_many(
 /// is `TQ_INVALID`; otherwise `*count` is 0 unless `f` moves items, then how
 /// many it moved.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue; `count` is NULL or writable.
 unsafe fn batch<E: Into<tq_status>>(
     q: *const tq_queue,

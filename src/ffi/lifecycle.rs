@@ -34,7 +34,7 @@ fn new_queue(order: Order, maxsize: usize, destroy: Destroy) -> Option<*mut tq_q
 
 /// `tq_create` without the out-pointer.
 ///
-/// # Safety
+/// Safety:
 /// As `tq_create`'s `opts`.
 unsafe fn create(opts: *const tq_options) -> Result<*mut tq_queue, tq_status> {
     // SAFETY: forwarded from the caller.
@@ -63,7 +63,7 @@ pub extern "C" fn tq_new(maxsize: usize) -> *mut tq_queue {
 /// Returns NULL when `opts` is NULL or invalid (see `tq_options`) or when out
 /// of memory; `tq_create` says which.
 ///
-/// # Safety
+/// Safety:
 /// `opts` is NULL or points to `opts->struct_size` readable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_new_with(opts: *const tq_options) -> *mut tq_queue {
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn tq_new_with(opts: *const tq_options) -> *mut tq_queue {
 /// `TQ_INVALID` (NULL `opts` or `q_out`, or bad options: see `tq_options`),
 /// or `TQ_NOMEM`. `*q_out` is written only on `TQ_OK`.
 ///
-/// # Safety
+/// Safety:
 /// `opts` is NULL or points to `opts->struct_size` readable bytes; `q_out`
 /// is NULL or writable.
 #[unsafe(no_mangle)]
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn tq_create(opts: *const tq_options, q_out: *mut *mut tq_
 /// shut down and empty, and its memory is released only after the last
 /// callback returned.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a queue from `tq_new`/`tq_new_with` not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_free(q: *mut tq_queue) {
@@ -136,7 +136,7 @@ pub unsafe extern "C" fn tq_free(q: *mut tq_queue) {
 /// is shut down and empty then). (A second, concurrent immediate shutdown
 /// may return while the first is still passing its items to the destructor.)
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_shutdown(q: *mut tq_queue, immediate: bool) -> tq_status {

@@ -8,6 +8,9 @@
 //! No queue logic lives here.
 
 #![allow(non_camel_case_types)]
+// Each function's preconditions are a "Safety:" paragraph rather than a
+// rustdoc `# Safety` heading, which would reach the C header as a stray `#`.
+#![allow(clippy::missing_safety_doc)]
 
 #[macro_use]
 mod boundary;
@@ -32,7 +35,9 @@ use crate::{Queue, Timeout};
 
 pub use batch::{tq_get_many, tq_put_many};
 pub use lifecycle::{tq_create, tq_free, tq_new, tq_new_with, tq_shutdown, tq_version};
-pub use ops::{tq_get, tq_join, tq_put, tq_put_priority, tq_set_maxsize, tq_task_done, tq_task_done_n};
+pub use ops::{
+    tq_get, tq_join, tq_put, tq_put_priority, tq_set_maxsize, tq_task_done, tq_task_done_all, tq_task_done_n,
+};
 pub use options::{tq_destroy_fn, tq_options, tq_order};
 pub use query::{tq_empty, tq_full, tq_is_shutdown, tq_maxsize, tq_qsize, tq_unfinished};
 pub use status::{tq_status, tq_status_str};
@@ -62,7 +67,7 @@ pub struct tq_queue {
 /// Runs `f` on the queue behind `q`: `TQ_INVALID` for NULL, `TQ_INTERNAL`
 /// if anything panics.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 unsafe fn with_queue(q: *const tq_queue, f: impl FnOnce(&tq_queue) -> tq_status) -> tq_status {
     boundary!(tq_status::TQ_INTERNAL, {

@@ -11,7 +11,7 @@ use super::{Item, timeout, tq_queue, with_queue};
 /// `TQ_OK`, `TQ_FULL` at the timeout, or `TQ_SHUTDOWN`. Success adds one
 /// unfinished task. On a priority queue the item gets priority 0.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_put(q: *mut tq_queue, item: *mut c_void, timeout_ms: i64) -> tq_status {
@@ -23,7 +23,7 @@ pub unsafe extern "C" fn tq_put(q: *mut tq_queue, item: *mut c_void, timeout_ms:
 /// first, FIFO among equal priorities. Timeouts and results as `tq_put`;
 /// `TQ_INVALID` on a FIFO or LIFO queue.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_put_priority(
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn tq_put_priority(
 /// once the queue is shut down and drained. `*item_out` is written only on
 /// success; a NULL `item_out` is `TQ_INVALID` and removes nothing.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue; `item_out` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, timeout_ms: i64) -> tq_status {
@@ -71,7 +71,7 @@ pub unsafe extern "C" fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, ti
 /// `tq_join` returns. `TQ_TOO_MANY_DONE`, changing nothing, when the
 /// unfinished count is already 0.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_task_done(q: *mut tq_queue) -> tq_status {
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn tq_task_done(q: *mut tq_queue) -> tq_status {
 /// Marks `n` tasks done at once, all or nothing: `n` above the unfinished
 /// count is `TQ_TOO_MANY_DONE` with no change; `n == 0` does nothing.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_task_done_n(q: *mut tq_queue, n: usize) -> tq_status {
@@ -90,12 +90,35 @@ pub unsafe extern "C" fn tq_task_done_n(q: *mut tq_queue, n: usize) -> tq_status
     unsafe { with_queue(q, |q| status_of(q.queue.task_done_n(n))) }
 }
 
+/// Marks every unfinished task done at once and sets `*n_done` to how many
+/// that was; every `tq_join` returns. Not in Python: for an owner that gives
+/// up on the work queued and taken, typically after `tq_shutdown(q, true)`
+/// and before `tq_free`, so that no thread stays blocked in `tq_join`.
+/// NULL `n_done` is `TQ_INVALID` and changes nothing.
+///
+/// Safety:
+/// `q` is NULL or a live queue; `n_done` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tq_task_done_all(q: *mut tq_queue, n_done: *mut usize) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            if n_done.is_null() {
+                return tq_status::TQ_INVALID;
+            }
+            // SAFETY: checked non-NULL; the caller promised it is writable.
+            n_done.write(q.queue.task_done_all());
+            tq_status::TQ_OK
+        })
+    }
+}
+
 /// Waits per `timeout_ms` (as `tq_put`) until every put item has been marked
 /// done. Returns `TQ_OK`, or `TQ_TIMEOUT` while tasks remain at the timeout.
 /// As in Python, a shutdown alone does not end a join; an immediate one
 /// counts the items it discards as done.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_join(q: *mut tq_queue, timeout_ms: i64) -> tq_status {
@@ -106,7 +129,7 @@ pub unsafe extern "C" fn tq_join(q: *mut tq_queue, timeout_ms: i64) -> tq_status
 /// Changes the bound of a live queue (Python's `q.maxsize = n`; 0 =
 /// unbounded). Shrinking keeps every queued item; putters that now fit wake.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_set_maxsize(q: *mut tq_queue, maxsize: usize) -> tq_status {

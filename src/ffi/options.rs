@@ -53,7 +53,7 @@ pub(crate) struct Validated {
 
 /// Reads and validates the options at `opts`; `None` when they are unusable.
 ///
-/// # Safety
+/// Safety:
 /// `opts` is NULL or points to at least `opts->struct_size` readable bytes.
 pub(crate) unsafe fn validate(opts: *const tq_options) -> Option<Validated> {
     if opts.is_null() {

@@ -4,7 +4,7 @@ use super::tq_queue;
 
 /// Runs `f` on the queue behind `q`; `fallback` for NULL or a caught panic.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 unsafe fn query<R: Copy>(q: *const tq_queue, fallback: R, f: impl FnOnce(&tq_queue) -> R) -> R {
     boundary!(fallback, {
@@ -18,7 +18,7 @@ unsafe fn query<R: Copy>(q: *const tq_queue, fallback: R, f: impl FnOnce(&tq_que
 
 /// How many items are queued (Python's `qsize`); 0 for NULL.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_qsize(q: *const tq_queue) -> usize {
@@ -28,7 +28,7 @@ pub unsafe extern "C" fn tq_qsize(q: *const tq_queue) -> usize {
 
 /// Whether no item is queued (Python's `empty`); false for NULL.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_empty(q: *const tq_queue) -> bool {
@@ -38,7 +38,7 @@ pub unsafe extern "C" fn tq_empty(q: *const tq_queue) -> bool {
 
 /// Whether the queue is bounded and at its bound (Python's `full`); false for NULL.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_full(q: *const tq_queue) -> bool {
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn tq_full(q: *const tq_queue) -> bool {
 
 /// The bound, 0 = unbounded (Python's `maxsize`); 0 for NULL.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_maxsize(q: *const tq_queue) -> usize {
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn tq_maxsize(q: *const tq_queue) -> usize {
 
 /// How many put items are not marked done yet (Python's `unfinished_tasks`); 0 for NULL.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_unfinished(q: *const tq_queue) -> usize {
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn tq_unfinished(q: *const tq_queue) -> usize {
 
 /// Whether `tq_shutdown` has been called (Python's `is_shutdown`); false for NULL.
 ///
-/// # Safety
+/// Safety:
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_is_shutdown(q: *const tq_queue) -> bool {

@@ -8,6 +8,11 @@ use std::sync::Mutex;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+#[path = "ring.rs"]
+mod ring;
+#[allow(unused_imports)]
+pub use ring::RING_CAPACITY;
+
 /// How long a thread must stay inside a call before we call it "blocked".
 pub const SETTLE: Duration = Duration::from_millis(50);
 

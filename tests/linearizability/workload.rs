@@ -145,7 +145,7 @@ impl Setup {
 /// Random operations for one thread; its items are `first_item..`.
 fn operations(rng: &mut Rng, setup: &Setup, first_item: u32, count: usize) -> Vec<Op> {
     // Around the ring's capacity: bounds and batches to match.
-    let big = setup.put > 0 || setup.maxsize > tq::RING_CAPACITY;
+    let big = setup.put > 0 || setup.maxsize > crate::ring::RING_CAPACITY;
     let mut item = first_item;
     let mut fresh = || {
         item += 1;

@@ -1,0 +1,130 @@
+//! Getting: `get` and `get_many`, from the ring without the lock when it
+//! has an item, else with the lock from the ring and then the store.
+
+use super::{Queue, State};
+use crate::error::GetError;
+use crate::ring::{Popped, Ring};
+use crate::sync::MutexGuard;
+use crate::timeout::{Expiry, Timeout};
+use crate::wait::{Backoff, Spin, wait};
+
+impl<T> Queue<T> {
+    /// Takes the next item, waiting up to `timeout` for one (Python's `get`).
+    ///
+    /// Fails with [`GetError::Empty`] when nothing arrived by the timeout, and
+    /// with [`GetError::ShutDown`] once the queue is shut down and drained.
+    ///
+    /// ```
+    /// use tq::{GetError, Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// assert_eq!(q.get(Timeout::NoWait), Err(GetError::Empty));
+    /// q.put(7, Timeout::NoWait).unwrap();
+    /// assert_eq!(q.get(Timeout::Forever), Ok(7));
+    /// ```
+    pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
+        // The lock-free path first, spinning on an open ring while the
+        // timeout allows; the lock only when that finds nothing.
+        let mut spun = false;
+        let mut expiry = Expiry::new(timeout);
+        if let Some(ring) = &self.ring {
+            let popped = match ring.pop() {
+                Popped::Empty if timeout != Timeout::NoWait => Backoff::new(&mut expiry).spin(
+                    || ring.may_pop(),
+                    || match ring.pop() {
+                        Popped::Empty => None,
+                        popped => Some(popped),
+                    },
+                ),
+                popped => Some(popped),
+            };
+            match popped {
+                Some(Popped::Item(item)) => {
+                    self.waiting.putters.notify_one(&self.state);
+                    return Ok(item);
+                }
+                // Spun all along on an open, empty ring: time to park.
+                None => spun = true,
+                Some(_) => {}
+            }
+        }
+        let (_s, got) = self.wait_for_item(&mut expiry, spun);
+        let result = got.unwrap_or(Err(GetError::Empty));
+        if result.is_ok() {
+            self.waiting.putters.notify_one_locked();
+        }
+        result
+    }
+
+    /// Takes the next item if there is one now; `None` when there is not and
+    /// the queue is not shut down. Runs with the lock held.
+    fn try_get(&self, s: &mut State<T>) -> Option<Result<T, GetError>> {
+        if let Some(ring) = &self.ring {
+            match ring.pop() {
+                Popped::Item(item) => return Some(Ok(item)),
+                Popped::Empty => return None,
+                // Closed and empty: what is left (if anything) is in the store.
+                Popped::Drained => {}
+            }
+        }
+        match s.store.pop() {
+            Some(item) => {
+                // The overflow may be drained: back to the (empty) ring.
+                self.settle(s);
+                Some(Ok(item))
+            }
+            None if s.shutdown => Some(Err(GetError::ShutDown)),
+            None => None,
+        }
+    }
+
+    /// Waits as a getter (spinning first unless the caller has spun
+    /// already): until an item is there, or the queue is shut down and drained.
+    fn wait_for_item(
+        &self,
+        expiry: &mut Expiry,
+        spun: bool,
+    ) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
+        // A look without the lock: whether the ring may have an item.
+        let may_get = || self.ring.as_ref().is_some_and(Ring::may_pop);
+        let spin = if spun { Spin::No } else { Spin::Until(may_get) };
+        wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s))
+    }
+
+    /// Takes the next item without blocking (Python's `get_nowait`).
+    pub fn get_nowait(&self) -> Result<T, GetError> {
+        self.get(Timeout::NoWait)
+    }
+
+    /// Waits up to `timeout` until at least one item is there, then moves up
+    /// to `max` of the items available into `out`, in queue order. Returns how
+    /// many were moved; `max == 0` returns `Ok(0)` at once. Errors as [`get`](Queue::get).
+    /// `out.extend` runs while the queue is locked: it must not use the queue.
+    ///
+    /// ```
+    /// use tq::{Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// q.put_many(1..6, Timeout::NoWait).unwrap();
+    /// let mut got = Vec::new();
+    /// assert_eq!(q.get_many(&mut got, 3, Timeout::Forever), Ok(3));
+    /// assert_eq!(got, [1, 2, 3]);
+    /// ```
+    pub fn get_many<E: Extend<T>>(&self, out: &mut E, max: usize, timeout: Timeout) -> Result<usize, GetError> {
+        if max == 0 {
+            return Ok(0);
+        }
+        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), false);
+        let first = first.unwrap_or(Err(GetError::Empty))?;
+        // Each item taken is counted and wakes one putter as it leaves the
+        // queue; an `Extend` that stops early leaves the rest queued.
+        let mut moved = 0;
+        let mut first = Some(first);
+        let items = std::iter::from_fn(|| first.take().or_else(|| self.try_get(&mut s)?.ok()));
+        out.extend(items.take(max).inspect(|_| {
+            moved += 1;
+            self.waiting.putters.notify_one_locked();
+        }));
+        Ok(moved)
+    }
+}
