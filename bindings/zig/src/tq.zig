@@ -32,7 +32,8 @@ pub const Error = error{
     ShutDown,
     /// join: tasks still unfinished at the timeout.
     Timeout,
-    /// A bad argument, e.g. `putPriority` on a FIFO or LIFO queue.
+    /// A bad argument, e.g. `putPriority` on a FIFO or LIFO queue, or
+    /// options the library rejects at creation.
     Invalid,
     /// taskDone called more often than items were put (Python's `ValueError`).
     TooManyDone,
@@ -90,7 +91,9 @@ pub const Order = enum(c.tq_order) {
 /// `shutdown`), never with an item handed out by a get.
 pub const DestroyFn = *const fn (item: ?*anyopaque, ctx: ?*anyopaque) callconv(.c) void;
 
-/// How to build a queue with `Queue.initWith`.
+/// How to build a queue with `Queue.initWith`. Every value of it makes
+/// options the library accepts: `order` is an exhaustive enum of the
+/// library's orders, and the binding sets `struct_size` itself.
 pub const Options = struct {
     /// The order items come out in.
     order: Order = .fifo,
@@ -114,12 +117,16 @@ pub const Queue = struct {
     handle: *c.tq_queue,
 
     /// A FIFO queue holding at most `bound` items (0 = unbounded), like
-    /// Python's `Queue(maxsize)`.
+    /// Python's `Queue(maxsize)`; `error.OutOfMemory` when the library
+    /// cannot allocate it.
     pub fn init(bound: usize) Error!Queue {
-        return .{ .handle = c.tq_new(bound) orelse return error.OutOfMemory };
+        return initWith(.{ .maxsize = bound });
     }
 
-    /// A queue with the given order, bound and item destructor.
+    /// A queue with the given order, bound and item destructor, made by
+    /// `tq_create`: `error.OutOfMemory` when the library cannot allocate it,
+    /// `error.Invalid` when it rejects the options, which no `Options` value
+    /// should be (see `Options`).
     pub fn initWith(options: Options) Error!Queue {
         const opts: c.tq_options = .{
             .struct_size = @sizeOf(c.tq_options),
@@ -128,8 +135,9 @@ pub const Queue = struct {
             .destroy = options.destroy,
             .destroy_ctx = options.destroy_ctx,
         };
-        // The options are valid by construction, so NULL means out of memory.
-        return .{ .handle = c.tq_new_with(&opts) orelse return error.OutOfMemory };
+        var handle: ?*c.tq_queue = null;
+        try check(c.tq_create(&opts, &handle));
+        return .{ .handle = handle.? };
     }
 
     /// Frees the queue; items still queued go to the destructor, if set.
@@ -187,6 +195,17 @@ pub const Queue = struct {
     /// exceeds the unfinished count.
     pub fn taskDoneN(self: Queue, n: usize) Error!void {
         return check(c.tq_task_done_n(self.handle, n));
+    }
+
+    /// Marks every unfinished task done at once and returns how many that
+    /// was (0 when none were); every `join` returns. Not in Python: for an
+    /// owner that gives up on the work queued and taken, typically after
+    /// `shutdown(true)` and before `deinit`, so that no thread stays
+    /// blocked in `join`.
+    pub fn taskDoneAll(self: Queue) Error!usize {
+        var n_done: usize = 0;
+        try check(c.tq_task_done_all(self.handle, &n_done));
+        return n_done;
     }
 
     /// Waits per `timeout` until every put item is marked done;
@@ -254,12 +273,14 @@ pub fn TypedQueue(comptime P: type) type {
         /// The untyped queue underneath.
         raw: Queue,
 
-        /// A FIFO queue holding at most `bound` items (0 = unbounded).
+        /// A FIFO queue holding at most `bound` items (0 = unbounded), as
+        /// `Queue.init`.
         pub fn init(bound: usize) Error!Self {
             return .{ .raw = try Queue.init(bound) };
         }
 
-        /// A queue with the given order, bound and item destructor.
+        /// A queue with the given order, bound and item destructor, as
+        /// `Queue.initWith`.
         pub fn initWith(options: Options) Error!Self {
             return .{ .raw = try Queue.initWith(options) };
         }

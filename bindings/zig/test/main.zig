@@ -2,6 +2,7 @@
 
 test {
     _ = @import("demo_test.zig");
+    _ = @import("create_test.zig");
     _ = @import("order_test.zig");
     _ = @import("timeout_test.zig");
     _ = @import("shutdown_test.zig");
