@@ -1,4 +1,4 @@
-// The classic producer/consumer scenario (design.md, "The demo") through
+// The classic producer/consumer scenario (the demo, examples/producer_consumer.c) through
 // include/tq.hpp and std::thread: a producer puts items 1..5, a consumer
 // gets and processes each and marks it done, main joins the producer and
 // then join()s the queue. Checks every item arrives exactly once, in

@@ -1,7 +1,8 @@
 /*
- * The classic producer/consumer scenario of design.md, as a test: a producer
- * thread puts 1..5, a consumer thread gets, "processes" and marks each done,
- * the main thread joins the producer and then tq_joins the queue.
+ * The demo's producer/consumer scenario (examples/producer_consumer.c) as a
+ * test: a producer thread puts 1..5, a consumer thread gets, "processes" and
+ * marks each done, the main thread joins the producer and then tq_joins the
+ * queue.
  */
 #include "check.h"
 

@@ -1,6 +1,7 @@
 //! The destroy callback the fuzzed queues get: it logs each item it is
-//! given, and looks into the queue from inside (`design.md`: the queue is
-//! still valid then, shut down and empty).
+//! given, and looks into the queue from inside (`docs/semantics.md`,
+//! "Destroy callbacks and re-entry": the queue is still valid then, shut
+//! down and empty).
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, c_void};

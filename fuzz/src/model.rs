@@ -1,5 +1,5 @@
 //! What one live queue should do, sequentially: Python's `queue` semantics
-//! plus the C API's decided edge cases (`design.md`), with `TQ_NOWAIT`
+//! plus the C API's decided edge cases (`docs/semantics.md`), with `TQ_NOWAIT`
 //! timeouts only. Items are numbers.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The classic producer/consumer scenario (design.md "The demo"): a
+//! The classic producer/consumer scenario (the demo, examples/producer_consumer.c): a
 //! producer thread puts 1..5, a consumer thread gets each item and marks
 //! it done, the main thread joins the producer and then the queue.
 
