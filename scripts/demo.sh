@@ -3,9 +3,10 @@
 # Needs only cargo and a C compiler. Pass --fast to skip the demo's sleeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="$PWD/target" # the link below reads target/release
+source scripts/tools.sh # CARGO_TARGET_DIR=target: the link below reads target/release
+tq_native_libs
 cargo build --release --quiet
 mkdir -p target/demo
 ${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/producer_consumer.c \
-    target/release/libtq.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -o target/demo/producer_consumer
+    target/release/libtq.a "${TQ_NATIVE_LIBS[@]}" -o target/demo/producer_consumer
 exec target/demo/producer_consumer "$@"

@@ -16,9 +16,10 @@
 # part of the runtime ABI. No clang needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/tools.sh
+tq_native_libs # TQ_NATIVE_LIBS: what libtq.a needs besides libc
 
 TARGET=$(rustc -vV | sed -n "s/^host: //p")
-NATIVE_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl)
 CFLAGS=(-O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -Iinclude -Ic-tests)
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="halt_on_error=1 exitcode=66 detect_leaks=1 detect_stack_use_after_return=1 ${ASAN_OPTIONS:-}"
@@ -105,7 +106,7 @@ sanitizer() {
     rt="$(rustc +nightly --print sysroot)/lib/rustlib/$TARGET/lib/librustc-nightly_rt.${RUNTIME[$kind]}.a"
     [ -f "$rt" ] || { echo "missing sanitizer runtime $rt"; exit 1; }
     mkdir -p "$out"
-    LINK=("$target_dir/$TARGET/release/libtq.a" -Wl,--whole-archive "$rt" -Wl,--no-whole-archive "${NATIVE_LIBS[@]}")
+    LINK=("$target_dir/$TARGET/release/libtq.a" -Wl,--whole-archive "$rt" -Wl,--no-whole-archive "${TQ_NATIVE_LIBS[@]}")
     echo "== $kind sanitizer: compiling the C tests and the stress program with gcc -fsanitize=$kind"
     for src in $(c_tests) c-tests/stress.c; do
         compile "$out" "$src" "-fsanitize=$kind"
@@ -120,7 +121,7 @@ memcheck() {
     echo "== valgrind memcheck: building libtq.a (release) and the C programs"
     CARGO_TARGET_DIR=target cargo build --quiet --locked --release --lib
     mkdir -p "$out"
-    LINK=(target/release/libtq.a "${NATIVE_LIBS[@]}")
+    LINK=(target/release/libtq.a "${TQ_NATIVE_LIBS[@]}")
     for src in $(c_tests) c-tests/stress.c; do
         compile "$out" "$src"
     done

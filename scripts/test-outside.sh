@@ -12,8 +12,10 @@
 #   rust          a crate with a path dependency on tq: no cbindgen in its graph
 #   package       cargo package: only what a build needs, and it builds alone
 # The static links must carry the libraries rustc names for libtq.a
-# (--print native-static-libs). The cargo target directories persist in
-# target/outside-cargo/, so a rerun compiles tq but not its dependencies.
+# (--print native-static-libs), and their list (cmake/native-static-libs.txt,
+# copied in bindings/zig/build.zig) must be rustc's. The cargo target
+# directories persist in target/outside-cargo/, so a rerun compiles tq but
+# not its dependencies.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 tq_need_cmake
@@ -61,7 +63,18 @@ native=$(sed -n 's/^note: native-static-libs: //p' "$work/last.log")
 # shellcheck disable=SC2086 # one library a word
 native=$(printf '%s\n' $native | grep -vx -- -lc | tr '\n' ' ')
 [ -n "$native" ] || fail "rustc printed no native-static-libs"
-echo "ok: libtq.a needs $native(rustc --print native-static-libs)"
+# Their one source, cmake/native-static-libs.txt, and the Zig package's copy
+# (build.zig reads nothing outside bindings/zig) name exactly these, in order.
+tq_native_libs || fail "cannot read the list of libraries libtq.a needs"
+[ "${TQ_NATIVE_LIBS[*]}" = "${native% }" ] ||
+    fail "cmake/native-static-libs.txt names ${TQ_NATIVE_LIBS[*]}, rustc ${native% }: make it rustc's list (one name a line, less -lc)"
+zig_libs=$(sed -n 's/^const native_libs = \[_\]\[\]const u8{\(.*\)};$/\1/p' "$TQ_ROOT/bindings/zig/build.zig" | tr -d '",')
+[ -n "$zig_libs" ] || fail "bindings/zig/build.zig has no line 'const native_libs = [_][]const u8{ ... };'"
+# shellcheck disable=SC2086 # one library a word
+zig_libs=$(printf -- '-l%s ' $zig_libs)
+[ "${zig_libs% }" = "${native% }" ] ||
+    fail "bindings/zig/build.zig's native_libs names ${zig_libs% }, rustc ${native% }: make it cmake/native-static-libs.txt's list"
+echo "ok: libtq.a needs $native(rustc --print native-static-libs), as cmake/native-static-libs.txt and bindings/zig/build.zig say"
 
 # has_native_libs WHAT TEXT: TEXT names every library libtq.a needs.
 has_native_libs() {

@@ -1,8 +1,9 @@
 # Shared helpers for the project's scripts; source this file, do not run it.
 #
 # Defines TQ_ROOT (the repository root) and TQ_TOOLS (the local, gitignored
-# tool directory), plus functions that bring missing build tools in from
-# PyPI without root. Each function is idempotent and quiet on success.
+# tool directory), tq_native_libs (what a static link of libtq.a needs),
+# plus functions that bring missing build tools in from PyPI without root.
+# Each function is idempotent and quiet on success.
 
 TQ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TQ_TOOLS="$TQ_ROOT/.tools"
@@ -14,6 +15,20 @@ export CARGO_TARGET_DIR="$TQ_ROOT/target"
 tq_die() {
     echo "error: $*" >&2
     return 1
+}
+
+# tq_native_libs: sets the array TQ_NATIVE_LIBS to the linker flags for the
+# system libraries a static link of libtq.a needs besides libc (-lgcc_s ...),
+# read from their one source, cmake/native-static-libs.txt (a name a line,
+# # for comments). Fails when the file is missing or names none.
+tq_native_libs() {
+    local file="$TQ_ROOT/cmake/native-static-libs.txt" line
+    TQ_NATIVE_LIBS=()
+    [ -r "$file" ] || { tq_die "cannot read $file"; return 1; }
+    while IFS= read -r line || [ -n "$line" ]; do
+        case $line in '' | '#'*) ;; *) TQ_NATIVE_LIBS+=("-l$line") ;; esac
+    done <"$file"
+    [ ${#TQ_NATIVE_LIBS[@]} -gt 0 ] || { tq_die "$file names no library"; return 1; }
 }
 
 # tq_pip_tool NAME SPEC: pip-installs the PyPI requirement SPEC into

@@ -101,10 +101,12 @@ stage_valgrind() { scripts/sanitize.sh valgrind; }
 stage_stress() {
     local out=target/stress-long
     # Stages run as `if` conditions, where `set -e` is off: each step checks itself.
+    # (Each stage runs in a subshell: what tools.sh sets stays in this one.)
+    source scripts/tools.sh && tq_native_libs || return 1
     CARGO_TARGET_DIR=target cargo build --quiet --locked --release --lib || return 1
     mkdir -p "$out"
     gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude c-tests/stress.c target/release/libtq.a \
-        -lgcc_s -lutil -lrt -lpthread -lm -ldl -o "$out/stress" || return 1
+        "${TQ_NATIVE_LIBS[@]}" -o "$out/stress" || return 1
     local runs=(
         "-p 4 -c 4 -q 1024 -n $LONG_ITEMS"
         "-p 16 -c 16 -q 1 -n $((LONG_ITEMS / 20)) -s immediate"

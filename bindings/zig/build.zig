@@ -9,7 +9,9 @@
 const std = @import("std");
 
 /// What a static libtq.a needs besides libc (`cargo rustc -- --print
-/// native-static-libs`); harmless beside libtq.so.
+/// native-static-libs`); harmless beside libtq.so. A copy of the repository's
+/// cmake/native-static-libs.txt, as the package reads nothing outside its
+/// directory; scripts/test-outside.sh checks both against rustc.
 const native_libs = [_][]const u8{ "gcc_s", "util", "rt", "pthread", "m", "dl" };
 
 pub fn build(b: *std.Build) void {
