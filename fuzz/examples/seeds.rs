@@ -57,6 +57,22 @@ fn seeds() -> Vec<(&'static str, Vec<Call>)> {
             ],
         ),
         (
+            "task_done_all",
+            vec![
+                c(New, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(Get, 0, 0, 0),
+                c(TaskDoneAll, NULL_COUNT, 0, 0),
+                c(TaskDoneAll, NULL_Q, 0, 0),
+                c(Join, 0, 0, 0),
+                c(TaskDoneAll, 0, 0, 0),
+                c(Join, 0, 0, 0),
+                c(TaskDone, 0, 0, 0),
+                c(TaskDoneAll, 0, 0, 0),
+            ],
+        ),
+        (
             "lifo_destroy_immediate",
             vec![
                 c(NewWith, FLAG, 0, 1),

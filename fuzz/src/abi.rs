@@ -26,6 +26,7 @@ unsafe extern "C" {
     pub fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, timeout_ms: i64) -> c_int;
     pub fn tq_task_done(q: *mut tq_queue) -> c_int;
     pub fn tq_task_done_n(q: *mut tq_queue, n: usize) -> c_int;
+    pub fn tq_task_done_all(q: *mut tq_queue, n_done: *mut usize) -> c_int;
     pub fn tq_join(q: *mut tq_queue, timeout_ms: i64) -> c_int;
     pub fn tq_set_maxsize(q: *mut tq_queue, maxsize: usize) -> c_int;
     pub fn tq_put_many(

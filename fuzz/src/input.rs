@@ -43,11 +43,13 @@ pub enum Op {
     StatusStr,
     /// `tq_create`, with options as [`Op::NewWith`]'s; [`Call::null_count`] = NULL `q_out`.
     Create,
+    /// `tq_task_done_all`; [`Call::null_count`] = NULL `n_done`.
+    TaskDoneAll,
 }
 
 impl Op {
     /// Every op; an input's op byte picks one modulo the length.
-    pub const ALL: [Op; 15] = [
+    pub const ALL: [Op; 16] = [
         Op::New,
         Op::NewWith,
         Op::Free,
@@ -63,6 +65,7 @@ impl Op {
         Op::SetMaxsize,
         Op::StatusStr,
         Op::Create,
+        Op::TaskDoneAll,
     ];
 }
 

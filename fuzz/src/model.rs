@@ -123,6 +123,11 @@ impl Model {
         TQ_OK
     }
 
+    /// `task_done_all`: how many tasks it finished.
+    pub fn task_done_all(&mut self) -> usize {
+        std::mem::take(&mut self.unfinished)
+    }
+
     /// `join` without waiting.
     pub fn join(&self) -> tq_status {
         if self.unfinished == 0 { TQ_OK } else { TQ_TIMEOUT }

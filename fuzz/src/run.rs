@@ -197,6 +197,18 @@ impl Harness {
                 };
                 assert_status(got, live.map_or(TQ_INVALID, |l| l.model.task_done(n)), at);
             }
+            Op::TaskDoneAll => {
+                let (q, live) = self.target(call);
+                let mut n = SENTINEL;
+                // SAFETY: `q` is NULL or live, the out-pointer NULL or writable.
+                let got = unsafe { tq_task_done_all(q, or_null(call.null_count(), &mut n)) };
+                let expected = match live {
+                    Some(l) if !call.null_count() => Ok(l.model.task_done_all()),
+                    _ => Err(TQ_INVALID),
+                };
+                assert_status(got, expected.err().unwrap_or(TQ_OK), at);
+                assert_eq!(n, expected.unwrap_or(SENTINEL), "{at}: *n_done");
+            }
             Op::Join => {
                 let (q, live) = self.target(call);
                 // SAFETY: `q` is NULL or live.
