@@ -39,6 +39,9 @@ pub const Error = error{
     TooManyDone,
     /// The library could not allocate; nothing was changed.
     OutOfMemory,
+    /// An operating-system call failed (e.g. no descriptor could be made);
+    /// nothing was changed.
+    System,
     /// The library caught a bug of its own (or returned an unknown status).
     Internal,
 };
@@ -54,6 +57,7 @@ fn check(status: c.tq_status) Error!void {
         c.TQ_INVALID => error.Invalid,
         c.TQ_TOO_MANY_DONE => error.TooManyDone,
         c.TQ_NOMEM => error.OutOfMemory,
+        c.TQ_SYSTEM => error.System,
         else => error.Internal,
     };
 }
