@@ -154,6 +154,7 @@ impl<T> Queue<T> {
     /// closed: the queue is not shut down, no overflow is queued in the
     /// store, and no shrink is waiting for a put to move the tail (see
     /// `State::shrunk_at`).
+    #[inline]
     fn settle(&self, s: &mut State<T>) {
         let Some(ring) = &self.ring else { return };
         if s.shutdown || s.store.len() > 0 {
@@ -169,11 +170,13 @@ impl<T> Queue<T> {
     }
 
     /// How many items were ever put into the ring (see `tasks`).
+    #[inline]
     fn ring_puts(&self) -> usize {
         self.ring.as_ref().map_or(0, Ring::pushed)
     }
 
     /// How many items are queued, the lock held.
+    #[inline]
     fn queued(&self, s: &State<T>) -> usize {
         self.ring.as_ref().map_or(0, Ring::len) + s.store.len()
     }

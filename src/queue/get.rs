@@ -58,6 +58,7 @@ impl<T> Queue<T> {
 
     /// Takes the next item if there is one now; `None` when there is not and
     /// the queue is not shut down. Runs with the lock held.
+    #[inline]
     fn try_get(&self, s: &mut State<T>) -> Option<Result<T, GetError>> {
         if let Some(ring) = &self.ring {
             match ring.pop() {
