@@ -17,10 +17,11 @@ static void tq_go_destroy(void *item, void *ctx) {
 	tqGoDropHandle((uintptr_t)item);
 }
 
-// A queue whose dropped items go back to Go; NULL on a bad order or no memory.
-static tq_queue *tq_go_new(int order, size_t maxsize) {
-	tq_options o = {sizeof(tq_options), (tq_order)order, maxsize, tq_go_destroy, NULL};
-	return tq_new_with(&o);
+// Creates into *q a queue whose dropped items go back to Go; tq_create's
+// status (TQ_INVALID for options it rejects, TQ_NOMEM).
+static enum tq_status tq_go_create(tq_order order, size_t maxsize, tq_queue **q) {
+	tq_options o = {sizeof(tq_options), order, maxsize, tq_go_destroy, NULL};
+	return tq_create(&o, q);
 }
 
 // The item calls, with handles as integers so that Go never holds a fake pointer.
@@ -62,12 +63,19 @@ type core struct {
 	closing atomic.Bool // set when close begins
 }
 
-// open creates the C queue; maxsize <= 0 means unbounded.
+// open creates the C queue with tq_create, which decides which options are
+// valid: its ErrInvalid or ErrNoMem comes back as is. maxsize <= 0 means
+// unbounded; an order that tq_order cannot hold is ErrInvalid without a call.
 func (c *core) open(order Order, maxsize int) error {
-	c.p = C.tq_go_new(C.int(order), csize(maxsize))
-	if c.p == nil {
-		return ErrNoMem
+	o := C.tq_order(order)
+	if Order(o) != order {
+		return ErrInvalid
 	}
+	var p *C.tq_queue
+	if err := errOf(C.tq_go_create(o, csize(maxsize), &p)); err != nil {
+		return err
+	}
+	c.p = p
 	return nil
 }
 
@@ -199,21 +207,18 @@ func (c *core) isShutdown() bool {
 }
 
 // close shuts the queue down immediately (releasing the handles of what it
-// held), marks every unfinished task done so that Join waiters wake, waits
-// for calls in flight to return and frees the queue. Later calls do nothing.
+// held), marks every unfinished task done with tq_task_done_all so that Join
+// waiters wake, waits for calls in flight to return and frees the queue.
+// Later calls do nothing.
 func (c *core) close() {
 	if c.closing.Swap(true) {
 		return
 	}
 	c.do(func(p *C.tq_queue) {
 		C.tq_shutdown(p, true)
-		// Nothing can be put any more, so the count only falls: retry until it is 0.
-		for {
-			n := C.tq_unfinished(p)
-			if n == 0 || C.tq_task_done_n(p, n) == C.TQ_OK {
-				break
-			}
-		}
+		// TQ_OK on a live queue with a non-NULL count, which close does not need.
+		var n C.size_t
+		C.tq_task_done_all(p, &n)
 	})
 	c.mu.Lock()
 	p := c.p

@@ -27,7 +27,15 @@
 // positive duration waits at most that long (rounded up to whole
 // milliseconds), Forever (any negative duration) waits without limit.
 // Failures are the sentinel errors ErrFull, ErrEmpty, ErrShutDown and so on,
-// to be tested with errors.Is.
+// to be tested with errors.Is. They are the C library's statuses: the
+// binding does not check arguments the library checks, so NewWithOptions
+// returns what tq_create says (ErrInvalid for an unknown order, ErrNoMem).
+//
+// # Closing
+//
+// Close shuts the queue down immediately, marks every unfinished task done
+// (tq_task_done_all), so that a Join blocked in another goroutine returns
+// ErrShutDown, and frees the queue once no call is inside it.
 //
 // # Blocking and contexts
 //

@@ -18,13 +18,9 @@ const (
 
 // Options configures NewWithOptions.
 type Options struct {
-	// Order is FIFO (the zero value), LIFO or Priority.
+	// Order is FIFO (the zero value), LIFO or Priority; the C library
+	// rejects any other value (NewWithOptions returns ErrInvalid).
 	Order Order
 	// Maxsize bounds the queue; 0 or less means unbounded (as in Python).
 	Maxsize int
-}
-
-// valid reports whether o can make a queue.
-func (o Options) valid() bool {
-	return o.Order == FIFO || o.Order == LIFO || o.Order == Priority
 }

@@ -19,12 +19,10 @@ func New[T any](maxsize int) (*Queue[T], error) {
 	return NewWithOptions[T](Options{Order: FIFO, Maxsize: maxsize})
 }
 
-// NewWithOptions makes a queue with the given order and bound; ErrInvalid for
-// an unknown order.
+// NewWithOptions makes a queue with the given order and bound through the C
+// library's tq_create and returns its verdict: ErrInvalid for options it
+// rejects (an unknown order), ErrNoMem when out of memory.
 func NewWithOptions[T any](opts Options) (*Queue[T], error) {
-	if !opts.valid() {
-		return nil, ErrInvalid
-	}
 	q := new(Queue[T])
 	if err := q.c.open(opts.Order, opts.Maxsize); err != nil {
 		return nil, err
@@ -33,11 +31,11 @@ func NewWithOptions[T any](opts Options) (*Queue[T], error) {
 	return q, nil
 }
 
-// Close shuts the queue down at once, discarding what it holds, wakes every
-// goroutine blocked in it (they get ErrShutDown, Join included), waits for
-// them to leave and frees the queue. Afterwards every call returns
-// ErrShutDown and the queries report an empty, shut-down queue. Calling it
-// again does nothing.
+// Close shuts the queue down at once, discarding what it holds, marks every
+// unfinished task done, wakes every goroutine blocked in it (they get
+// ErrShutDown, Join included), waits for them to leave and frees the queue.
+// Afterwards every call returns ErrShutDown and the queries report an empty,
+// shut-down queue. Calling it again does nothing.
 func (q *Queue[T]) Close() {
 	q.c.close()
 	runtime.SetFinalizer(q, nil)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -15,8 +17,18 @@ import (
 // longer than anything should take, so it only fires on a hang.
 const patience = 10 * time.Second
 
-// TestMain fails the run if the tests as a whole leaked a cgo handle.
+// liveHandles counts the handles made and not yet released, through the
+// hook that TestMain installs.
+var liveHandles atomic.Int64
+
+// TestMain counts handles for the whole run (installing the hook before any
+// queue exists) and fails the run if the tests as a whole leaked one.
 func TestMain(m *testing.M) {
+	if handleHook != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: the package installs a handle hook of its own")
+		os.Exit(1)
+	}
+	handleHook = func(delta int64) { liveHandles.Add(delta) }
 	code := m.Run()
 	if n := liveHandles.Load(); code == 0 && n != 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: %d cgo handles leaked\n", n)
@@ -193,9 +205,43 @@ func TestOrders(t *testing.T) {
 	if fifo.Qsize() != 0 {
 		t.Fatal("a rejected PutPriority queued its item")
 	}
-	if _, err := NewWithOptions[int](Options{Order: 3}); !errors.Is(err, ErrInvalid) {
-		t.Fatalf("bad order: got %v, want ErrInvalid", err)
+}
+
+// The binding does not check options: an order the C library does not know
+// reaches tq_create, whose TQ_INVALID comes back as ErrInvalid (not
+// ErrNoMem). An order tq_order cannot hold is ErrInvalid too, never
+// truncated into a valid one (math.MinInt's low 32 bits are FIFO's 0).
+func TestNewWithOptionsInvalid(t *testing.T) {
+	for _, order := range []Order{3, 4, -1, 1 << 30, math.MinInt, math.MinInt + 1} {
+		for _, maxsize := range []int{0, 5, -1} {
+			q, err := NewWithOptions[int](Options{Order: order, Maxsize: maxsize})
+			if q != nil || !errors.Is(err, ErrInvalid) {
+				t.Fatalf("order %d, maxsize %d: got %v, %v; want nil, ErrInvalid", order, maxsize, q, err)
+			}
+		}
 	}
+	var c core
+	check(t, "open(3)", c.open(3, 0), ErrInvalid)
+	if c.p != nil {
+		t.Fatal("a failed open set the queue")
+	}
+	for _, order := range []Order{FIFO, LIFO, Priority} {
+		q := newQueue[int](t, Options{Order: order, Maxsize: 2})
+		if q.Maxsize() != 2 {
+			t.Fatalf("order %d: maxsize %d, want 2", order, q.Maxsize())
+		}
+	}
+}
+
+// The hook counts every handle made and released.
+func TestHandleCount(t *testing.T) {
+	base := liveHandles.Load()
+	h := newHandle("x")
+	handlesSince(t, base, 1)
+	if v := takeHandle(h); v != "x" {
+		t.Fatalf("takeHandle = %v", v)
+	}
+	handlesSince(t, base, 0)
 }
 
 func TestMillisRoundsUp(t *testing.T) {
