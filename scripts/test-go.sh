@@ -13,7 +13,7 @@
 # (e.g. -run TestShutdown -v).
 set -euo pipefail
 
-source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"   # TQ_ROOT, TQ_TOOLS, tq_pip_tool
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"   # TQ_ROOT, TQ_TOOLS, tq_pip_tool, tq_stage_prefix
 root=$TQ_ROOT
 tools=$TQ_TOOLS
 gomod="$root/bindings/go/go.mod"
@@ -48,46 +48,6 @@ export GOPATH="$tools/go-path" GOMODCACHE="$tools/go-path/pkg/mod"
 export GOTOOLCHAIN=local GOPROXY=off
 export CGO_ENABLED=1
 unset CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_LDFLAGS
-
-# The PyPI pkgconf used when the machine has no pkg-config.
-PKGCONF_VERSION=3.0.7.post0
-
-# Sets PKG_CONFIG (Go and Zig both run it) to a working pkg-config: the one
-# PKG_CONFIG names or the one on PATH, otherwise PyPI's pkgconf in .tools/.
-tq_need_pkg_config() {
-    PKG_CONFIG=${PKG_CONFIG:-pkg-config}
-    if ! "$PKG_CONFIG" --version >/dev/null 2>&1; then
-        PKG_CONFIG="$(tq_pip_tool pkgconf "pkgconf==$PKGCONF_VERSION")/pkgconf/.bin/pkgconf" || return 1
-        "$PKG_CONFIG" --version >/dev/null 2>&1 || { tq_die "$PKG_CONFIG does not run"; return 1; }
-    fi
-    export PKG_CONFIG
-}
-
-# tq_stage_prefix DIR: lays DIR out like an installed tq made from this
-# checkout (include/ -> the repository's headers, lib/libtq.a -> the release
-# build's, lib/pkgconfig/tq.pc) and points PKG_CONFIG_PATH at it. Only the
-# static library is there, so what links it runs without a runtime path.
-tq_stage_prefix() {
-    local stage=$1 version
-    version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$TQ_ROOT/Cargo.toml" | head -n 1)
-    mkdir -p "$stage/lib/pkgconfig"
-    ln -sfn "$TQ_ROOT/include" "$stage/include"
-    ln -sfn "$CARGO_TARGET_DIR/release/libtq.a" "$stage/lib/libtq.a"
-    cat >"$stage/lib/pkgconfig/tq.pc.tmp" <<PC
-prefix=$stage
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: tq
-Description: tq from the build tree $TQ_ROOT (static library only)
-Version: $version
-Libs: -L\${libdir} -ltq
-Libs.private: -lpthread -ldl -lm
-Cflags: -I\${includedir}
-PC
-    mv "$stage/lib/pkgconfig/tq.pc.tmp" "$stage/lib/pkgconfig/tq.pc"
-    export PKG_CONFIG_PATH="$stage/lib/pkgconfig"
-}
 
 echo "== cargo build --release"
 (cd "$root" && cargo build --release --quiet)

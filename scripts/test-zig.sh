@@ -32,46 +32,6 @@ tq_need_zig() {
         { tq_die "$ZIG does not run or is not Zig $ZIG_VERSION"; return 1; }
 }
 
-# The PyPI pkgconf used when the machine has no pkg-config.
-PKGCONF_VERSION=3.0.7.post0
-
-# Sets PKG_CONFIG (Go and Zig both run it) to a working pkg-config: the one
-# PKG_CONFIG names or the one on PATH, otherwise PyPI's pkgconf in .tools/.
-tq_need_pkg_config() {
-    PKG_CONFIG=${PKG_CONFIG:-pkg-config}
-    if ! "$PKG_CONFIG" --version >/dev/null 2>&1; then
-        PKG_CONFIG="$(tq_pip_tool pkgconf "pkgconf==$PKGCONF_VERSION")/pkgconf/.bin/pkgconf" || return 1
-        "$PKG_CONFIG" --version >/dev/null 2>&1 || { tq_die "$PKG_CONFIG does not run"; return 1; }
-    fi
-    export PKG_CONFIG
-}
-
-# tq_stage_prefix DIR: lays DIR out like an installed tq made from this
-# checkout (include/ -> the repository's headers, lib/libtq.a -> the release
-# build's, lib/pkgconfig/tq.pc) and points PKG_CONFIG_PATH at it. Only the
-# static library is there, so what links it runs without a runtime path.
-tq_stage_prefix() {
-    local stage=$1 version
-    version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$TQ_ROOT/Cargo.toml" | head -n 1)
-    mkdir -p "$stage/lib/pkgconfig"
-    ln -sfn "$TQ_ROOT/include" "$stage/include"
-    ln -sfn "$CARGO_TARGET_DIR/release/libtq.a" "$stage/lib/libtq.a"
-    cat >"$stage/lib/pkgconfig/tq.pc.tmp" <<PC
-prefix=$stage
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: tq
-Description: tq from the build tree $TQ_ROOT (static library only)
-Version: $version
-Libs: -L\${libdir} -ltq
-Libs.private: -lpthread -ldl -lm
-Cflags: -I\${includedir}
-PC
-    mv "$stage/lib/pkgconfig/tq.pc.tmp" "$stage/lib/pkgconfig/tq.pc"
-    export PKG_CONFIG_PATH="$stage/lib/pkgconfig"
-}
-
 tq_need_zig
 tq_need_pkg_config
 export ZIG_GLOBAL_CACHE_DIR="${ZIG_GLOBAL_CACHE_DIR:-$TQ_TOOLS/zig-cache}"

@@ -2,7 +2,8 @@
 #
 # Defines TQ_ROOT (the repository root) and TQ_TOOLS (the local, gitignored
 # tool directory), tq_native_libs (what a static link of libtq.a needs),
-# plus functions that bring missing build tools in from PyPI without root.
+# tq_stage_prefix (the build tree laid out as an installed tq, for Go and
+# Zig), plus functions that bring missing build tools in from PyPI without root.
 # Each function is idempotent and quiet on success.
 
 TQ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,6 +77,47 @@ tq_need_cmake() {
     PATH="$bin:$PATH"
     export PATH
     tq_cmake_ok || { tq_die "$bin/cmake does not run or is older than 3.20"; return 1; }
+}
+
+# The PyPI pkgconf used when the machine has no pkg-config.
+PKGCONF_VERSION=3.0.7.post0
+
+# Sets PKG_CONFIG (Go and Zig both run it) to a working pkg-config: the one
+# PKG_CONFIG names or the one on PATH, otherwise PyPI's pkgconf in .tools/.
+tq_need_pkg_config() {
+    PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+    if ! "$PKG_CONFIG" --version >/dev/null 2>&1; then
+        PKG_CONFIG="$(tq_pip_tool pkgconf "pkgconf==$PKGCONF_VERSION")/pkgconf/.bin/pkgconf" || return 1
+        "$PKG_CONFIG" --version >/dev/null 2>&1 || { tq_die "$PKG_CONFIG does not run"; return 1; }
+    fi
+    export PKG_CONFIG
+}
+
+# tq_stage_prefix DIR: lays DIR out like an installed tq made from this
+# checkout (include/ -> the repository's headers, lib/libtq.a -> the release
+# build's, lib/pkgconfig/tq.pc) and points PKG_CONFIG_PATH at it. Only the
+# static library is there, so what links it runs without a runtime path.
+tq_stage_prefix() {
+    local stage=$1 version
+    tq_native_libs || return 1
+    version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$TQ_ROOT/Cargo.toml" | head -n 1)
+    mkdir -p "$stage/lib/pkgconfig"
+    ln -sfn "$TQ_ROOT/include" "$stage/include"
+    ln -sfn "$CARGO_TARGET_DIR/release/libtq.a" "$stage/lib/libtq.a"
+    cat >"$stage/lib/pkgconfig/tq.pc.tmp" <<PC
+prefix=$stage
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: tq
+Description: tq from the build tree $TQ_ROOT (static library only)
+Version: $version
+Libs: -L\${libdir} -ltq
+Libs.private: ${TQ_NATIVE_LIBS[*]}
+Cflags: -I\${includedir}
+PC
+    mv "$stage/lib/pkgconfig/tq.pc.tmp" "$stage/lib/pkgconfig/tq.pc"
+    export PKG_CONFIG_PATH="$stage/lib/pkgconfig"
 }
 
 # The cargo-fuzz release scripts/fuzz.sh installs.
