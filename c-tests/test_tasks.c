@@ -114,14 +114,20 @@ static void *finish_all_tasks(void *arg) {
     return NULL;
 }
 
-static void several_joiners_all_wake(void) {
-    tq_queue *q = queue_with_tasks(N_TASKS);
-    bg_call joins[N_JOINERS];
+/* Starts N_JOINERS joins on q, half untimed, half with a long timeout, and
+ * checks they block. */
+static void start_blocked_joiners(tq_queue *q, bg_call joins[N_JOINERS]) {
     for (int i = 0; i < N_JOINERS; i++) {
         joins[i] = (bg_call){.q = q, .timeout_ms = i % 2 ? TQ_FOREVER : 10000};
         bg_start(&joins[i], bg_join);
     }
     for (int i = 0; i < N_JOINERS; i++) CHECK(bg_blocked(&joins[i]));
+}
+
+static void several_joiners_all_wake(void) {
+    tq_queue *q = queue_with_tasks(N_TASKS);
+    bg_call joins[N_JOINERS];
+    start_blocked_joiners(q, joins);
     join_thread(spawn(finish_all_tasks, q));
     for (int i = 0; i < N_JOINERS; i++) CHECK_STATUS(bg_finish(&joins[i]), TQ_OK);
     tq_free(q);
@@ -150,11 +156,7 @@ static void task_done_all_finishes_queued_and_taken_tasks(void) {
 static void task_done_all_wakes_every_joiner(void) {
     tq_queue *q = queue_with_tasks(N_TASKS);
     bg_call joins[N_JOINERS];
-    for (int i = 0; i < N_JOINERS; i++) {
-        joins[i] = (bg_call){.q = q, .timeout_ms = i % 2 ? TQ_FOREVER : 10000};
-        bg_start(&joins[i], bg_join);
-    }
-    for (int i = 0; i < N_JOINERS; i++) CHECK(bg_blocked(&joins[i]));
+    start_blocked_joiners(q, joins);
     /* what a binding's close does: discard the items, then end the joins */
     CHECK_STATUS(tq_get(q, &(void *){NULL}, TQ_NOWAIT), TQ_OK);
     CHECK_STATUS(tq_shutdown(q, true), TQ_OK);
