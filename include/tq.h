@@ -261,7 +261,8 @@ enum tq_status tq_task_done_n(struct tq_queue *q, size_t n);
  * Marks every unfinished task done at once and sets `*n_done` to how many
  * that was; every `tq_join` returns. Not in Python: for an owner that gives
  * up on the work queued and taken, typically after `tq_shutdown(q, true)`
- * and before `tq_free`, so that no thread stays blocked in `tq_join`.
+ * so that no thread stays blocked in `tq_join`; the owner still waits for
+ * those threads to return from it before `tq_free`.
  * NULL `n_done` is `TQ_INVALID` and changes nothing.
  *
  * Safety:

@@ -45,7 +45,7 @@ pub const DEFAULT_PRIORITY: i64 = 0;
 /// gets have emptied the store. A tuning detail, not part of the API: the
 /// tests that cross the boundary mirror it (`tests/common/ring.rs`, checked
 /// by `the_tests_know_the_ring_capacity` below).
-pub(crate) const RING_CAPACITY: usize = 1024;
+const RING_CAPACITY: usize = 1024;
 
 /// A thread-safe blocking queue with the semantics of Python's `queue.Queue`.
 ///
@@ -55,7 +55,8 @@ pub(crate) const RING_CAPACITY: usize = 1024;
 /// [`join`](Queue::join) waits until none are left. [`shutdown`](Queue::shutdown)
 /// makes puts fail, lets gets drain what is queued, and wakes every blocked
 /// thread.
-////// A FIFO queue keeps its items in a lock-free ring (of up to 1024 items):
+///
+/// A FIFO queue keeps its items in a lock-free ring (of up to 1024 items):
 /// puts and gets that need not wait take no lock.
 /// LIFO and priority queues, and a FIFO queue's overflow, keep them in a
 /// store behind a mutex, as CPython does. Threads that must wait spin a

@@ -14,7 +14,10 @@
 //! brings the count to zero reads that number before it clears the flag in
 //! the same step that raises `done`. Either the joiner sees the count at
 //! zero, or that `task_done` sees the flag and wakes it (taking the lock
-//! first, which the joiner holds until it parks).
+//! first, which the joiner holds until it parks). `task_done_all` and an
+//! immediate shutdown ([`Tasks::finish_at_most`]) leave the flag as it is and
+//! always wake the joiners under the lock: a flag left set costs at most one
+//! needless wake-up later.
 
 use crate::error::TooManyDone;
 use crate::sync::atomic::AtomicUsize;

@@ -96,7 +96,7 @@ const SPINNING_STEPS: u32 = 16;
 
 /// One step of a back-off (also the ring's, while it waits for a slot that
 /// another thread is filling or emptying): step `k` spins `2^min(k, 6)`
-/// times for the first 16 steps (about 1000 pauses in all), then yields the
+/// times for the first 16 steps (about 700 pauses in all), then yields the
 /// CPU. Under a model checker a step is one spin, which hands the model's
 /// scheduler to another thread.
 pub(crate) fn backoff(step: u32) {

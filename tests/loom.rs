@@ -238,6 +238,23 @@ fn task_done_all_releases_every_joiner() {
     });
 }
 
+/// `task_done_all` counts each task once, racing a `task_done` and a put:
+/// a version that read the count and then finished that many would fail
+/// (or finish nothing) when the `task_done` slips in between.
+#[test]
+fn task_done_all_racing_task_done_and_a_put_counts_each_task_once() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1, 2]);
+        let worker = spawn(&q, |q| usize::from(q.task_done().is_ok()));
+        let putter = spawn(&q, |q| q.put(3, Timeout::NoWait).unwrap());
+        let all = q.task_done_all();
+        let one = worker.join().unwrap();
+        putter.join().unwrap();
+        assert_eq!(all + one + q.unfinished(), 3);
+        assert!(all + one >= 2, "the tasks put before task_done_all are done");
+    });
+}
+
 #[test]
 fn shutdown_wakes_every_blocked_getter() {
     model_both(|backing| {

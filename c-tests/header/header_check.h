@@ -31,10 +31,11 @@ static int header_failures(void) {
                                   TQ_VERSION) == 0,
                            "TQ_VERSION_MAJOR/MINOR/PATCH spell TQ_VERSION");
     failed += HEADER_CHECK(TQ_OK == 0 && TQ_FULL == 1 && TQ_EMPTY == 2 && TQ_SHUTDOWN == 3 && TQ_TIMEOUT == 4 &&
-                               TQ_INVALID == 5 && TQ_TOO_MANY_DONE == 6 && TQ_NOMEM == 7 && TQ_INTERNAL == 8,
+                               TQ_INVALID == 5 && TQ_TOO_MANY_DONE == 6 && TQ_NOMEM == 7 && TQ_INTERNAL == 8 &&
+                               TQ_SYSTEM == 9,
                            "tq_status values are the contract's");
     failed += HEADER_CHECK(TQ_FIFO == 0 && TQ_LIFO == 1 && TQ_PRIORITY == 2, "tq_order values are the contract's");
-    failed += HEADER_CHECK(TQ_NOWAIT == 0 && TQ_FOREVER < 0, "TQ_NOWAIT is 0 and TQ_FOREVER negative");
+    failed += HEADER_CHECK(TQ_NOWAIT == 0 && TQ_FOREVER == -1 && -TQ_FOREVER == 1, "TQ_NOWAIT is 0, TQ_FOREVER (-1)");
 
     memset(&opts, 0, sizeof opts);
     opts.struct_size = (uint32_t)sizeof opts;

@@ -1,4 +1,4 @@
-//! The C ABI: a thin layer that converts between C and [`Queue`](crate::Queue).
+//! The C ABI: a thin layer that converts between C and [`Queue`].
 //!
 //! Conventions (see `include/tq.h`): every function checks its pointers (a
 //! NULL handle or out-pointer is `TQ_INVALID`; queries on NULL return 0 or

@@ -144,7 +144,7 @@ impl<T> Queue<T> {
         Some(Ok(()))
     }
 
-    /// [`wait`](Queue::wait)s as a putter: until `attempt` finds room.
+    /// [`wait`](crate::wait::wait)s as a putter: until `attempt` finds room.
     fn wait_for_room<R>(
         &self,
         timeout: Timeout,
