@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: Rust (unit, integration, doc, property, loom, shuttle), the header
+# Runs every test: Rust (unit, integration, doc, property, loom, shuttle; rustdoc
+# without warnings), the header
 # freshness check, C and C++ through CMake/ctest, the sanitizer smoke run,
 # Go (with -race), Zig, and outside projects taking tq in every way the
 # README shows, and a short fuzz run of the C API. Missing tools (CMake, Go,
@@ -9,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 stages=(
-    "rust:cargo test --all-targets --quiet && cargo test --doc --quiet"
+    "rust:cargo test --all-targets --quiet && cargo test --doc --quiet && RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --quiet"
     "c-cpp:bash scripts/ctest.sh"
     "verify:bash scripts/verify-fast.sh"
     "shuttle:bash scripts/verify.sh --fast shuttle"
