@@ -25,7 +25,7 @@ impl<T> Queue<T> {
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
         // The lock-free path first, spinning on an open ring while the
         // timeout allows; the lock only when that finds nothing.
-        let mut spun = false;
+        let mut spin = Spin::Until(self.may_get());
         let mut expiry = Expiry::new(timeout);
         if let Some(ring) = &self.ring {
             let popped = match ring.pop() {
@@ -44,11 +44,11 @@ impl<T> Queue<T> {
                     return Ok(item);
                 }
                 // Spun all along on an open, empty ring: time to park.
-                None => spun = true,
+                None => spin = Spin::No,
                 Some(_) => {}
             }
         }
-        let (_s, got) = self.wait_for_item(&mut expiry, spun);
+        let (_s, got) = self.wait_for_item(&mut expiry, spin);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
             self.waiting.putters.notify_one_locked();
@@ -79,17 +79,19 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Waits as a getter (spinning first unless the caller has spun
-    /// already): until an item is there, or the queue is shut down and drained.
+    /// Waits as a getter, spinning first as `spin` says: until an item is
+    /// there, or the queue is shut down and drained.
     fn wait_for_item(
         &self,
         expiry: &mut Expiry,
-        spun: bool,
+        spin: Spin<impl Fn() -> bool>,
     ) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
-        // A look without the lock: whether the ring may have an item.
-        let may_get = || self.ring.as_ref().is_some_and(Ring::may_pop);
-        let spin = if spun { Spin::No } else { Spin::Until(may_get) };
         wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s))
+    }
+
+    /// A look without the lock: whether the ring may have an item.
+    fn may_get(&self) -> impl Fn() -> bool + '_ {
+        || self.ring.as_ref().is_some_and(Ring::may_pop)
     }
 
     /// Takes the next item without blocking (Python's `get_nowait`).
@@ -115,7 +117,7 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), false);
+        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), Spin::Until(self.may_get()));
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
         // queue; an `Extend` that stops early leaves the rest queued.
