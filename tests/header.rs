@@ -103,3 +103,43 @@ fn version_macros_are_the_cargo_toml_version() {
     assert_eq!(define(&header, "TQ_VERSION_MINOR"), Some(parts[1]));
     assert_eq!(define(&header, "TQ_VERSION_PATCH"), Some(parts[2]));
 }
+
+/// Each function of the header that takes a pointer says, in a "Safety:"
+/// paragraph, what the pointer must be (src/ffi/ writes these paragraphs
+/// instead of rustdoc's `# Safety` heading, whose lint is off there).
+#[test]
+fn every_function_taking_a_pointer_states_its_safety() {
+    let header = checked_in();
+    let mut doc = String::new();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for line in header.lines() {
+        let line = line.trim();
+        if line.starts_with("/**") {
+            doc.clear();
+        }
+        if line.starts_with("/**") || line.starts_with('*') {
+            doc.push_str(line);
+            doc.push('\n');
+            continue;
+        }
+        let Some((name, params)) = line.split_once('(') else {
+            continue;
+        };
+        if !line.ends_with(");") || line.starts_with('#') || line.starts_with("typedef") {
+            continue;
+        }
+        if params.contains('*') {
+            checked += 1;
+            if !doc.contains("Safety:") {
+                missing.push(name.rsplit([' ', '*']).next().unwrap_or(name).to_owned());
+            }
+        }
+        doc.clear();
+    }
+    assert!(
+        checked >= 15,
+        "found only {checked} functions taking pointers: is the header laid out as expected?"
+    );
+    assert!(missing.is_empty(), "no \"Safety:\" paragraph: {missing:?}");
+}

@@ -9,7 +9,8 @@
 
 #![allow(non_camel_case_types)]
 // Each function's preconditions are a "Safety:" paragraph rather than a
-// rustdoc `# Safety` heading, which would reach the C header as a stray `#`.
+// rustdoc `# Safety` heading, which would reach the C header as a stray `#`;
+// tests/header.rs checks that every function taking a pointer has one.
 #![allow(clippy::missing_safety_doc)]
 
 #[macro_use]
