@@ -11,24 +11,16 @@
 #include <mutex>
 #include <thread>
 
+#include "cpp_cases.hpp"
 #include "tq.hpp"
 
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-// Ends the current case as failed, saying which expectation did not hold.
-#define EXPECT(cond)                                                              \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            std::printf("  line %d: expected %s\n", __LINE__, #cond);             \
-            return false;                                                         \
-        }                                                                         \
-    } while (0)
-
 namespace {
 
-// A fake item: a small integer disguised as a pointer.
-void *item(std::intptr_t n) { return reinterpret_cast<void *>(n); }
+using tq_test::item;
+using tq_test::test_case;
 
 // How long a timed wait in these tests lasts at least.
 constexpr auto wait = 30ms;
@@ -157,12 +149,6 @@ bool the_farthest_deadline_waits_until_woken() {
     return true;
 }
 
-// One named case.
-struct test_case {
-    const char *name;
-    bool (*run)();
-};
-
 const test_case cases[] = {
     {"timeout::until: time left, rounded up; passed = nowait; too far = forever", until_converts_deadlines},
     {"queue: every blocking call waits until its deadline, no less", queue_calls_wait_until_their_deadline},
@@ -173,13 +159,4 @@ const test_case cases[] = {
 
 }  // namespace
 
-int main() {
-    int failed = 0;
-    for (const test_case &c : cases) {
-        bool ok = c.run();
-        std::printf("%s %s\n", ok ? "ok  " : "FAIL", c.name);
-        failed += ok ? 0 : 1;
-    }
-    std::printf("%d of %zu cases failed\n", failed, sizeof cases / sizeof cases[0]);
-    return failed == 0 ? 0 : 1;
-}
+int main() { return tq_test::run_cases(cases); }

@@ -13,18 +13,12 @@
 #include <new>
 #include <stdexcept>
 
+#include "cpp_cases.hpp"
 #include "tq.hpp"
 
-// Ends the current case as failed, saying which expectation did not hold.
-#define EXPECT(cond)                                                              \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            std::printf("  line %d: expected %s\n", __LINE__, #cond);             \
-            return false;                                                         \
-        }                                                                         \
-    } while (0)
-
 namespace {
+
+using tq_test::test_case;
 
 // An order the library rejects.
 const tq::order bad_order = static_cast<tq::order>(3);
@@ -86,12 +80,6 @@ bool good_options_make_working_queues() {
     return true;
 }
 
-// One named case.
-struct test_case {
-    const char *name;
-    bool (*run)();
-};
-
 const test_case cases[] = {
     {"an order that is not an enumerator throws std::invalid_argument", bad_order_throws_invalid_argument},
     {"with std::nothrow, bad options leave the queue empty-handed", nothrow_leaves_the_queue_empty_handed},
@@ -100,13 +88,4 @@ const test_case cases[] = {
 
 }  // namespace
 
-int main() {
-    int failed = 0;
-    for (const test_case &c : cases) {
-        bool ok = c.run();
-        std::printf("%s %s\n", ok ? "ok  " : "FAIL", c.name);
-        failed += ok ? 0 : 1;
-    }
-    std::printf("%d of %zu cases failed\n", failed, sizeof cases / sizeof cases[0]);
-    return failed == 0 ? 0 : 1;
-}
+int main() { return tq_test::run_cases(cases); }

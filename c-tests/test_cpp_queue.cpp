@@ -11,24 +11,16 @@
 #include <thread>
 #include <type_traits>
 
+#include "cpp_cases.hpp"
 #include "tq.hpp"
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-// Ends the current case as failed, saying which expectation did not hold.
-#define EXPECT(cond)                                                              \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            std::printf("  line %d: expected %s\n", __LINE__, #cond);             \
-            return false;                                                         \
-        }                                                                         \
-    } while (0)
-
 namespace {
 
-// A fake item: a small integer disguised as a pointer.
-void *item(std::intptr_t n) { return reinterpret_cast<void *>(n); }
+using tq_test::item;
+using tq_test::test_case;
 
 // Counts the items a queue's destroy callback receives.
 struct drops {
@@ -353,12 +345,6 @@ bool owning_queue_deletes_dropped_items() {
     return true;
 }
 
-// One named case.
-struct test_case {
-    const char *name;
-    bool (*run)();
-};
-
 const test_case cases[] = {
     {"status mirrors tq_status; to_string is tq_status_str", status_mirrors_c},
     {"timeouts convert to ms rounding up; negative/huge/NaN = forever", timeout_conversion},
@@ -378,13 +364,4 @@ const test_case cases[] = {
 
 }  // namespace
 
-int main() {
-    int failed = 0;
-    for (const test_case &c : cases) {
-        bool ok = c.run();
-        std::printf("%s %s\n", ok ? "ok  " : "FAIL", c.name);
-        failed += ok ? 0 : 1;
-    }
-    std::printf("%d of %zu cases failed\n", failed, sizeof cases / sizeof cases[0]);
-    return failed == 0 ? 0 : 1;
-}
+int main() { return tq_test::run_cases(cases); }

@@ -11,21 +11,13 @@
 #include <type_traits>
 #include <utility>
 
+#include "cpp_cases.hpp"
 #include "tq.hpp"
-
-// Ends the current case as failed, saying which expectation did not hold.
-#define EXPECT(cond)                                                              \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            std::printf("  line %d: expected %s\n", __LINE__, #cond);             \
-            return false;                                                         \
-        }                                                                         \
-    } while (0)
 
 namespace {
 
-// A fake item: a small integer disguised as a pointer.
-void *item(std::intptr_t n) { return reinterpret_cast<void *>(n); }
+using tq_test::item;
+using tq_test::test_case;
 
 // A typed item with a member to reach through `->`.
 struct job {
@@ -131,12 +123,6 @@ bool batch_results_hold_the_count() {
     return true;
 }
 
-// One named case.
-struct test_case {
-    const char *name;
-    bool (*run)();
-};
-
 const test_case cases[] = {
     {"results have std::optional's interface (explicit bool, *, ->, value)", the_interface_is_optional_like},
     {"a get holds its item exactly on success; value() throws the status", a_get_holds_the_item_exactly_on_success},
@@ -147,13 +133,4 @@ const test_case cases[] = {
 
 }  // namespace
 
-int main() {
-    int failed = 0;
-    for (const test_case &c : cases) {
-        bool ok = c.run();
-        std::printf("%s %s\n", ok ? "ok  " : "FAIL", c.name);
-        failed += ok ? 0 : 1;
-    }
-    std::printf("%d of %zu cases failed\n", failed, sizeof cases / sizeof cases[0]);
-    return failed == 0 ? 0 : 1;
-}
+int main() { return tq_test::run_cases(cases); }
