@@ -110,18 +110,19 @@ fn assert_fifo_exactly_once(put: &[u32], got: &[Vec<u32>]) {
 }
 
 /// Two producers put two items each and two consumers get two each, over a
-/// queue of `maxsize`, blocking as they must.
-fn blocking_handoff(maxsize: usize) {
+/// queue of `maxsize`, each item with `put` and `get`; every item comes out
+/// once, in each producer's order.
+fn handoff(maxsize: usize, put: fn(&Queue<u32>, u32), get: fn(&Queue<u32>) -> u32) {
     check(move || {
         let q = queue_with(maxsize, &[]);
         let producers = [1, 2].map(|p| {
             spawn(&q, move |q| {
                 for n in items_of(p, 2) {
-                    q.put(n, FOREVER).unwrap();
+                    put(q, n);
                 }
             })
         });
-        let consumers = [0, 1].map(|_| spawn(&q, |q| [q.get(FOREVER).unwrap(), q.get(FOREVER).unwrap()].to_vec()));
+        let consumers = [0, 1].map(|_| spawn(&q, move |q| vec![get(q), get(q)]));
         for p in producers {
             p.join().unwrap();
         }
@@ -130,6 +131,11 @@ fn blocking_handoff(maxsize: usize) {
         assert!(q.is_empty());
         assert_eq!(q.unfinished(), 4);
     });
+}
+
+/// [`handoff`], blocking as it must.
+fn blocking_handoff(maxsize: usize) {
+    handoff(maxsize, |q, n| q.put(n, FOREVER).unwrap(), |q| q.get(FOREVER).unwrap());
 }
 
 #[test]
@@ -142,42 +148,28 @@ fn blocking_handoff_through_two_slots_keeps_every_item() {
     blocking_handoff(2);
 }
 
-/// As [`blocking_handoff`], with `put_nowait` / `get_nowait` retried
-/// (after a yield) until they succeed: the lock-free paths alone.
+/// [`handoff`] with `put_nowait` / `get_nowait` retried (after a yield)
+/// until they succeed: the lock-free paths alone.
 fn nowait_handoff(maxsize: usize) {
-    check(move || {
-        let q = queue_with(maxsize, &[]);
-        let producers = [1, 2].map(|p| {
-            spawn(&q, move |q| {
-                for n in items_of(p, 2) {
-                    let mut item = n;
-                    while let Err(e) = q.put_nowait(item) {
-                        assert!(
-                            matches!(e, PutError::Full(m) if m == n),
-                            "a full queue hands the item back"
-                        );
-                        item = e.into_inner();
-                        thread::yield_now();
-                    }
-                }
-            })
-        });
-        let get = |q: &Queue<u32>| loop {
-            match q.get_nowait() {
-                Ok(n) => break n,
-                Err(e) => assert_eq!(e, GetError::Empty),
-            }
+    let put = |q: &Queue<u32>, n| {
+        let mut item = n;
+        while let Err(e) = q.put_nowait(item) {
+            assert!(
+                matches!(e, PutError::Full(m) if m == n),
+                "a full queue hands the item back"
+            );
+            item = e.into_inner();
             thread::yield_now();
-        };
-        let consumers = [0, 1].map(|_| spawn(&q, move |q| vec![get(q), get(q)]));
-        for p in producers {
-            p.join().unwrap();
         }
-        let got = consumers.map(|c| c.join().unwrap());
-        assert_fifo_exactly_once(&[items_of(1, 2), items_of(2, 2)].concat(), &got);
-        assert!(q.is_empty());
-        assert_eq!(q.unfinished(), 4);
-    });
+    };
+    let get = |q: &Queue<u32>| loop {
+        match q.get_nowait() {
+            Ok(n) => break n,
+            Err(e) => assert_eq!(e, GetError::Empty),
+        }
+        thread::yield_now();
+    };
+    handoff(maxsize, put, get);
 }
 
 #[test]
