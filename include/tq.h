@@ -327,6 +327,52 @@ enum tq_status tq_get_many(struct tq_queue *q,
                            int64_t timeout_ms);
 
 /**
+ * Writes to `*fd_out` a descriptor that polls readable (`POLLIN`) exactly
+ * while a get would not block: an item is queued, or the queue is shut
+ * down. Made on the first call (later calls give the same one), owned by
+ * the queue and closed by `tq_free`: poll it, never read, write or close
+ * it. Another consumer may win the item it announced, so get with
+ * `TQ_NOWAIT` until `TQ_EMPTY`. The library makes a system call only
+ * when readability flips, never once per item. `TQ_INVALID` for NULL
+ * arguments; `TQ_SYSTEM` when the system refuses a descriptor.
+ *
+ * Safety:
+ * `q` is NULL or a live queue; `fd_out` is NULL or writable.
+ */
+enum tq_status tq_get_fd(struct tq_queue *q, int *fd_out);
+
+/**
+ * As `tq_get_fd`, for puts: the descriptor polls readable exactly while a
+ * put would not block (there is room, or the queue is shut down).
+ *
+ * Safety:
+ * `q` is NULL or a live queue; `fd_out` is NULL or writable.
+ */
+enum tq_status tq_put_fd(struct tq_queue *q, int *fd_out);
+
+/**
+ * Takes one item from whichever of `queues[0..n)` has one into
+ * `*item_out`, waiting per `timeout_ms` (as `tq_get`), and writes which
+ * queue gave it to `*index_out` (its task count is the one that rose).
+ * Each queue keeps its own order, and no queue starves: each call starts
+ * looking at another one. A queue shut down and drained is passed over;
+ * `TQ_SHUTDOWN` once every queue is, `TQ_EMPTY` at the timeout. A blocked
+ * caller wakes on a put to any of the queues and on each shutdown. The
+ * same queue may appear twice. `TQ_INVALID` (nothing taken) for a NULL
+ * array, `n == 0`, a NULL entry or NULL out-pointers. The out-pointers
+ * are written only on `TQ_OK`.
+ *
+ * Safety:
+ * `queues` is NULL or points to `n` readable entries, each NULL or a live
+ * queue; `item_out` and `index_out` are NULL or writable.
+ */
+enum tq_status tq_get_any(struct tq_queue *const *queues,
+                          size_t n,
+                          void **item_out,
+                          size_t *index_out,
+                          int64_t timeout_ms);
+
+/**
  * How many items are queued (Python's `qsize`); 0 for NULL.
  *
  * Safety:

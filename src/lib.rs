@@ -33,6 +33,8 @@
 //!
 //! The C ABI lives in [`ffi`]; its header is `include/tq.h`.
 
+#[cfg(unix)]
+mod descriptor;
 mod error;
 pub mod ffi;
 mod queue;
@@ -42,9 +44,10 @@ mod sync;
 mod tasks;
 mod timeout;
 mod wait;
+mod wakers;
 
 pub use error::{GetError, JoinTimeout, PutError, TooManyDone};
-pub use queue::{DEFAULT_PRIORITY, Order, Queue};
+pub use queue::{DEFAULT_PRIORITY, GetFuture, JoinFuture, Order, PutFuture, Queue, get_any};
 pub use timeout::Timeout;
 
 /// The README's Rust examples run as doctests.

@@ -17,11 +17,20 @@ use crate::store::Store;
 use crate::sync::{Mutex, Padded};
 use crate::tasks::Tasks;
 use crate::wait::Waiters;
+use events::Events;
 
+mod any;
+mod events;
+mod futures;
 mod get;
 mod join;
+mod poll;
 mod put;
 mod shutdown;
+
+pub use any::get_any;
+pub(crate) use any::get_any_of;
+pub use futures::{GetFuture, JoinFuture, PutFuture};
 
 /// The order in which a queue hands out its items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,6 +88,8 @@ pub struct Queue<T> {
     waiting: Padded<Waiting>,
     /// The task count (see `tasks`).
     tasks: Padded<Tasks>,
+    /// The pollable descriptors, once asked for (see `events`).
+    events: Events,
 }
 
 /// See `Queue::waiting`.
@@ -143,6 +154,7 @@ impl<T> Queue<T> {
                 joiners: Waiters::new(),
             }),
             tasks: Padded(Tasks::new()),
+            events: Events::new(),
         })
     }
 
@@ -232,6 +244,7 @@ impl<T> Queue<T> {
             }
             ring.set_bound(bound);
         }
+        self.sync_signals(&s);
         drop(s);
         self.waiting.putters.notify_all();
     }

@@ -10,22 +10,32 @@
 //! when the count says one is there, so a call that nobody waits for costs
 //! one load.
 //!
+//! Async tasks and threads waiting on several queues wait as listed
+//! wakers instead (`wakers`), counted among the same waiters: whatever
+//! wakes one parked thread wakes one listed waker too.
+//!
 //! Why no wake-up is lost: a waiter raises the count (sequentially
 //! consistent) before its last try, and keeps the lock until it parks; the
 //! other side changes the state before it reads the count, and takes the
 //! lock before it notifies. Either the last try sees the change, or the
 //! other side sees the count and its notify finds the waiter parked.
 
+use std::task::Waker;
+
 use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
 use crate::sync::{Condvar, Mutex, MutexGuard, fence_for_model, spin_loop, yield_now};
 use crate::timeout::{Deadline, Expiry};
+use crate::wakers::Wakers;
 
-/// The threads parked on one condition (items there, room there, all tasks
-/// done), with the count that tells the other side whether to wake one.
+/// The waiters of one condition (items there, room there, all tasks done):
+/// parked threads and listed wakers, with the count that tells the other
+/// side whether to wake one.
 pub(crate) struct Waiters {
     cv: Condvar,
-    /// Threads parked here, or about to park with the lock held.
+    wakers: Wakers,
+    /// Threads parked here (or about to park with the lock held), plus
+    /// wakers listed.
     parked: AtomicUsize,
 }
 
@@ -33,33 +43,59 @@ impl Waiters {
     pub(crate) fn new() -> Self {
         Waiters {
             cv: Condvar::new(),
+            wakers: Wakers::new(),
             parked: AtomicUsize::new(0),
         }
     }
 
-    /// Wakes one parked thread, if one is counted. The caller holds the
-    /// lock, so a counted thread has parked already.
+    /// Lists `waker` under `id` (or updates it), counted as a waiter. The
+    /// caller holds the lock and tries its operation once more afterwards
+    /// (see the module docs).
+    pub(crate) fn list(&self, id: u64, waker: &Waker) {
+        if self.wakers.list(id, waker) {
+            self.parked.fetch_add(1, SeqCst);
+        }
+    }
+
+    /// Takes `id` off the list; `false` when it was not listed, which
+    /// means a wake-up took it off (or it never was listed).
+    pub(crate) fn unlist(&self, id: u64) -> bool {
+        let listed = self.wakers.unlist(id);
+        if listed {
+            self.parked.fetch_sub(1, SeqCst);
+        }
+        listed
+    }
+
+    /// Wakes one parked thread and one listed waker, if one is counted.
+    /// The caller holds the lock, so a counted thread has parked already.
     pub(crate) fn notify_one_locked(&self) {
         if self.parked.load(SeqCst) > 0 {
             self.cv.notify_one();
+            if self.wakers.wake_one() {
+                self.parked.fetch_sub(1, SeqCst);
+            }
         }
     }
 
-    /// Wakes one parked thread, if one is counted, from a caller without
-    /// the lock: taking it (only then) makes sure the counted thread has
-    /// parked before the notify.
+    /// As [`notify_one_locked`](Waiters::notify_one_locked), from a caller
+    /// without the lock: taking it (only then) makes sure a counted thread
+    /// has parked before the notify.
     pub(crate) fn notify_one<S>(&self, lock: &Mutex<S>) {
         fence_for_model();
         if self.parked.load(SeqCst) > 0 {
-            drop(lock.lock());
-            self.cv.notify_one();
+            let _locked = lock.lock();
+            self.notify_one_locked();
         }
     }
 
-    /// Wakes every parked thread. The caller holds the lock or has just
-    /// released it after changing the state the waiters look at.
+    /// Wakes every parked thread and listed waker. The caller holds the
+    /// lock or has just released it after changing the state the waiters
+    /// look at.
     pub(crate) fn notify_all(&self) {
         self.cv.notify_all();
+        let woken = self.wakers.wake_all();
+        self.parked.fetch_sub(woken, SeqCst);
     }
 }
 

@@ -25,6 +25,8 @@ mod ops;
 
 mod batch;
 
+mod events;
+
 mod query;
 
 mod status;
@@ -35,6 +37,7 @@ use std::time::Duration;
 use crate::{Queue, Timeout};
 
 pub use batch::{tq_get_many, tq_put_many};
+pub use events::{tq_get_any, tq_get_fd, tq_put_fd};
 pub use lifecycle::{tq_create, tq_free, tq_new, tq_new_with, tq_shutdown, tq_version};
 pub use ops::{
     tq_get, tq_join, tq_put, tq_put_priority, tq_set_maxsize, tq_task_done, tq_task_done_all, tq_task_done_n,

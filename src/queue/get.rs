@@ -41,6 +41,7 @@ impl<T> Queue<T> {
             match popped {
                 Some(Popped::Item(item)) => {
                     self.waiting.putters.notify_one(&self.state);
+                    self.signal_after_ring_get();
                     return Ok(item);
                 }
                 // Spun all along on an open, empty ring: time to park.
@@ -59,7 +60,7 @@ impl<T> Queue<T> {
     /// Takes the next item if there is one now; `None` when there is not and
     /// the queue is not shut down. Runs with the lock held.
     #[inline]
-    fn try_get(&self, s: &mut State<T>) -> Option<Result<T, GetError>> {
+    pub(super) fn try_get(&self, s: &mut State<T>) -> Option<Result<T, GetError>> {
         if let Some(ring) = &self.ring {
             match ring.pop() {
                 Popped::Item(item) => return Some(Ok(item)),
@@ -86,7 +87,9 @@ impl<T> Queue<T> {
         expiry: &mut Expiry,
         spin: Spin<impl Fn() -> bool>,
     ) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
-        wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s))
+        let (s, got) = wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s));
+        self.sync_signals(&s);
+        (s, got)
     }
 
     /// A look without the lock: whether the ring may have an item.
@@ -128,6 +131,7 @@ impl<T> Queue<T> {
             moved += 1;
             self.waiting.putters.notify_one_locked();
         }));
+        self.sync_signals(&s);
         Ok(moved)
     }
 }

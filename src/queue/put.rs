@@ -55,6 +55,7 @@ impl<T> Queue<T> {
             Some(ring) => match ring.push(item) {
                 Ok(()) => {
                     self.waiting.getters.notify_one(&self.state);
+                    self.signal_after_ring_put();
                     return Ok(());
                 }
                 Err((item, _)) => item,
@@ -80,7 +81,7 @@ impl<T> Queue<T> {
     /// `next` is called only once a place is held for its item, so a panic
     /// in it (a caller's iterator) leaves the items put before it, and
     /// nothing else.
-    fn try_put(
+    pub(super) fn try_put(
         &self,
         s: &mut State<T>,
         priority: i64,
@@ -106,6 +107,7 @@ impl<T> Queue<T> {
         // Whatever happened (room, none, overflow, no memory, a panic), the
         // ring is open again unless something keeps it closed.
         self.settle(s);
+        self.sync_signals(s);
         put.unwrap_or_else(|panic| panic::resume_unwind(panic))
     }
 

@@ -46,6 +46,7 @@ impl<T> Queue<T> {
             }
         };
         self.tasks.finish_at_most(discarded.len(), || self.ring_puts());
+        self.sync_signals(&s);
         drop(s);
         self.waiting.getters.notify_all();
         self.waiting.putters.notify_all();

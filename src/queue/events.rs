@@ -1,0 +1,210 @@
+//! The queue's pollable descriptors (`get_fd`, `put_fd`): when each is
+//! raised and lowered.
+//!
+//! The get descriptor is readable exactly while a get would not block (an
+//! item is queued, or the queue is shut down), the put descriptor while a
+//! put would not (room, or shut down). A queue that never made one keeps a
+//! null pointer, and each operation pays one load and one predictable
+//! branch for the feature. With one, items still go through the lock-free
+//! ring; an operation takes the lock to [`sync`](Queue::sync_signals) only
+//! when its cheap look says a descriptor may have to flip, and the system
+//! call happens only when it does flip, never once per item.
+//!
+//! Why no flip is missed: each signal's `shown` (what its descriptor shows)
+//! is written only under the lock, by `sync_signals`, which stores it before
+//! it looks at the queue once more. A lock-free put changes the ring (a
+//! sequentially consistent compare-and-swap) before it reads `shown`: either
+//! that last look sees the new item, or the put sees `shown` lowered and
+//! syncs itself (and likewise a get that may have emptied the ring, and the
+//! put and get sides of the put descriptor). A descriptor left raised
+//! after a race (say, by two consumers emptying the ring at once) is
+//! lowered by the next get that finds nothing, which is how event loops
+//! drain it: get without waiting until empty.
+
+use std::io;
+use std::os::fd::BorrowedFd;
+use std::ptr;
+use std::sync::OnceLock;
+
+use super::{Queue, State};
+use crate::descriptor::Descriptor;
+use crate::sync::atomic::Ordering::SeqCst;
+use crate::sync::atomic::{AtomicPtr, AtomicU8};
+use crate::sync::fence_for_model;
+
+/// `Signal::shown`: no descriptor was made.
+const NONE: u8 = 0;
+/// `Signal::shown`: the descriptor is lowered.
+const LOWERED: u8 = 1;
+/// `Signal::shown`: the descriptor is raised.
+const RAISED: u8 = 2;
+
+/// A queue's descriptors, made on first request and freed with the queue.
+pub(super) struct Events(AtomicPtr<Signals>);
+
+/// The two descriptors. Made together on the first request for either; each
+/// descriptor is made on its own first request.
+struct Signals {
+    get: Signal,
+    put: Signal,
+}
+
+/// One descriptor and what it shows.
+struct Signal {
+    /// Made under the queue's lock.
+    fd: OnceLock<Descriptor>,
+    /// [`NONE`], [`LOWERED`] or [`RAISED`]; written under the queue's lock.
+    shown: AtomicU8,
+}
+
+impl Signal {
+    fn new() -> Self {
+        Signal {
+            fd: OnceLock::new(),
+            shown: AtomicU8::new(NONE),
+        }
+    }
+
+    fn shows(&self, state: u8) -> bool {
+        self.shown.load(SeqCst) == state
+    }
+
+    /// Raises or lowers the descriptor (if there is one) to show `ready`;
+    /// with the lock held.
+    fn show(&self, ready: bool) {
+        let Some(fd) = self.fd.get() else { return };
+        let want = if ready { RAISED } else { LOWERED };
+        if self.shown.load(SeqCst) != want {
+            if ready { fd.raise() } else { fd.lower() }
+            self.shown.store(want, SeqCst);
+        }
+    }
+}
+
+/// Makes `signal`'s descriptor (if there is one) show `ready()`, looking
+/// again after each change until a look agrees.
+fn sync(signal: &Signal, ready: impl Fn() -> bool) {
+    if signal.shows(NONE) {
+        return;
+    }
+    loop {
+        let now = ready();
+        signal.show(now);
+        fence_for_model();
+        if ready() == now {
+            return;
+        }
+    }
+}
+
+impl Events {
+    pub(super) fn new() -> Self {
+        Events(AtomicPtr::new(ptr::null_mut()))
+    }
+
+    /// The descriptors, if any was made: the one branch a queue without
+    /// them pays.
+    #[inline]
+    fn get(&self) -> Option<&Signals> {
+        // SAFETY: non-null only once `make` stored a leaked box, freed only
+        // by `drop`, which `&self` rules out.
+        unsafe { self.0.load(SeqCst).as_ref() }
+    }
+
+    /// The descriptors, made now if need be (with the queue's lock held).
+    fn make(&self) -> &Signals {
+        if self.get().is_none() {
+            let signals = Box::new(Signals {
+                get: Signal::new(),
+                put: Signal::new(),
+            });
+            self.0.store(Box::into_raw(signals), SeqCst);
+        }
+        self.get().expect("stored above")
+    }
+}
+
+impl Drop for Events {
+    fn drop(&mut self) {
+        let p = self.0.load(SeqCst);
+        if !p.is_null() {
+            // SAFETY: `make` leaked this box, and the queue is going away.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    }
+}
+
+impl<T> Queue<T> {
+    /// A descriptor that polls readable exactly while a get would not block:
+    /// an item is queued, or the queue is shut down. Made on the first call
+    /// (later calls return the same one), owned by the queue and closed when
+    /// it is dropped: poll it, never read, write or close it. A readable
+    /// descriptor can still be raced by another consumer, so get with
+    /// [`Timeout::NoWait`](crate::Timeout::NoWait) until `Empty`.
+    ///
+    /// ```
+    /// use tq::{Queue, Timeout};
+    ///
+    /// let q = Queue::new(0);
+    /// let fd = q.get_fd().unwrap();
+    /// q.put(1, Timeout::NoWait).unwrap(); // fd now polls readable
+    /// # let _ = fd;
+    /// ```
+    pub fn get_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.make_fd(|signals| &signals.get)
+    }
+
+    /// A descriptor that polls readable exactly while a put would not block:
+    /// there is room, or the queue is shut down. As [`get_fd`](Queue::get_fd)
+    /// otherwise.
+    pub fn put_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.make_fd(|signals| &signals.put)
+    }
+
+    fn make_fd(&self, which: impl Fn(&Signals) -> &Signal) -> io::Result<BorrowedFd<'_>> {
+        let s = self.state.lock();
+        let signal = which(self.events.make());
+        if signal.fd.get().is_none() {
+            let fd = Descriptor::new()?;
+            let _ = signal.fd.set(fd);
+            signal.shown.store(LOWERED, SeqCst);
+        }
+        self.sync_signals(&s);
+        Ok(signal.fd.get().expect("made above").fd())
+    }
+
+    /// Brings both descriptors up to date with the queue, the lock held.
+    /// Each is looked at again after its `shown` is stored (see the module
+    /// docs), until a look agrees with what it shows.
+    pub(super) fn sync_signals(&self, s: &State<T>) {
+        let Some(signals) = self.events.get() else { return };
+        sync(&signals.get, || s.shutdown || self.queued(s) > 0);
+        sync(&signals.put, || s.shutdown || s.maxsize == 0 || self.queued(s) < s.maxsize);
+    }
+
+    /// After an item went into the ring without the lock: syncs if the get
+    /// descriptor is lowered, or if the put descriptor is raised and the
+    /// ring may be full.
+    #[inline]
+    pub(super) fn signal_after_ring_put(&self) {
+        let Some(signals) = self.events.get() else { return };
+        fence_for_model();
+        let ring_full = || self.ring.as_ref().is_some_and(|r| !r.may_claim());
+        if signals.get.shows(LOWERED) || (signals.put.shows(RAISED) && ring_full()) {
+            self.sync_signals(&self.state.lock());
+        }
+    }
+
+    /// After an item left the ring without the lock: syncs if the put
+    /// descriptor is lowered, or if the get descriptor is raised and the
+    /// ring may be empty.
+    #[inline]
+    pub(super) fn signal_after_ring_get(&self) {
+        let Some(signals) = self.events.get() else { return };
+        fence_for_model();
+        let ring_empty = || self.ring.as_ref().is_some_and(|r| !r.may_pop());
+        if signals.put.shows(LOWERED) || (signals.get.shows(RAISED) && ring_empty()) {
+            self.sync_signals(&self.state.lock());
+        }
+    }
+}

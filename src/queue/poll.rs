@@ -1,0 +1,89 @@
+//! The non-blocking steps that async calls and `get_any` are made of: try
+//! an operation, and if it would block, list a waker for its condition and
+//! try once more (the order that loses no wake-up, see `wait`). The waker
+//! stays listed until it is woken or its owner takes it off.
+
+use std::task::{Poll, Waker};
+
+use super::{DEFAULT_PRIORITY, Queue};
+use crate::error::{GetError, PutError};
+use crate::ring::Popped;
+
+impl<T> Queue<T> {
+    /// Takes the next item if there is one, or `ShutDown` once the queue is
+    /// shut down and drained; else lists `waker` under `id` among the
+    /// getters (if given) and returns `Pending`.
+    pub(crate) fn poll_get(&self, id: u64, waker: Option<&Waker>) -> Poll<Result<T, GetError>> {
+        if let Some(ring) = &self.ring
+            && let Popped::Item(item) = ring.pop()
+        {
+            self.waiting.putters.notify_one(&self.state);
+            self.signal_after_ring_get();
+            return Poll::Ready(Ok(item));
+        }
+        let mut s = self.state.lock();
+        let mut got = self.try_get(&mut s);
+        if got.is_none()
+            && let Some(waker) = waker
+        {
+            self.waiting.getters.list(id, waker);
+            got = self.try_get(&mut s);
+        }
+        if let Some(Ok(_)) = got {
+            self.waiting.putters.notify_one_locked();
+        }
+        self.sync_signals(&s);
+        got.map_or(Poll::Pending, Poll::Ready)
+    }
+
+    /// Puts the item in `item` (taking it) if there is room, or fails with
+    /// `ShutDown` (handing it back) once the queue is shut down; else lists
+    /// `waker` under `id` among the putters and returns `Pending`, the item
+    /// left in `item`.
+    pub(crate) fn poll_put(&self, id: u64, waker: &Waker, item: &mut Option<T>) -> Poll<Result<(), PutError<T>>> {
+        let Some(value) = item.take() else {
+            unreachable!("a put future polled after it completed")
+        };
+        let value = match &self.ring {
+            Some(ring) => match ring.push(value) {
+                Ok(()) => {
+                    self.waiting.getters.notify_one(&self.state);
+                    self.signal_after_ring_put();
+                    return Poll::Ready(Ok(()));
+                }
+                Err((value, _)) => value,
+            },
+            None => value,
+        };
+        *item = Some(value);
+        let mut s = self.state.lock();
+        let mut take = || item.take().expect("an item is taken once");
+        let mut put = self.try_put(&mut s, DEFAULT_PRIORITY, &mut take, 1);
+        if put.is_none() {
+            self.waiting.putters.list(id, waker);
+            put = self.try_put(&mut s, DEFAULT_PRIORITY, &mut take, 1);
+        }
+        drop(s);
+        match put {
+            None => Poll::Pending,
+            Some(Ok(_)) => Poll::Ready(Ok(())),
+            Some(Err(e)) => Poll::Ready(Err(e.map(|()| item.take().expect("a refused item is kept")))),
+        }
+    }
+
+    /// `Ready` once every put item has been marked done; else lists `waker`
+    /// under `id` among the joiners and returns `Pending`.
+    pub(crate) fn poll_join(&self, id: u64, waker: &Waker) -> Poll<()> {
+        if self.unfinished() == 0 {
+            return Poll::Ready(());
+        }
+        let _s = self.state.lock();
+        self.waiting.joiners.list(id, waker);
+        // As `join`: the flag tells `task_done` that a joiner waits.
+        if self.tasks.register_joiner(|| self.ring_puts()) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
