@@ -51,7 +51,7 @@ nightly_component() {
 
 stage_loom() {
     # 3 preemptions take about a minute and catch every injected fault so
-    # far; 6 take far longer (6 of 19 models in 8 minutes on 2 cores).
+    # far; 6 take far longer (6 of the then 19 models in 8 minutes on 2 cores).
     if [ $fast = 1 ]; then
         export LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}
     else

@@ -416,3 +416,170 @@ fn a_shrunk_ring_admits_a_blocked_putter_only_below_the_new_bound() {
         assert_eq!(drain_nowait(&q), [3]);
     });
 }
+
+// ---- Waiting beside other work: get_any, async futures, descriptors ----
+
+/// Two queues of the backing's kind, empty and unbounded.
+fn two_queues(backing: Backing) -> Arc<[Queue<u32>; 2]> {
+    let make = || match backing {
+        Backing::Ring => Queue::new(0),
+        Backing::Locked => Queue::with_order(Order::Priority, 0),
+    };
+    Arc::new([make(), make()])
+}
+
+fn get_any_of_both(queues: &Arc<[Queue<u32>; 2]>) -> JoinHandle<Result<(usize, u32), GetError>> {
+    let queues = Arc::clone(queues);
+    thread::spawn(move || tq::get_any(&[&queues[0], &queues[1]], FOREVER))
+}
+
+#[test]
+fn get_any_wakes_on_a_put_to_either_queue() {
+    model_both(|backing| {
+        let queues = two_queues(backing);
+        let waiter = get_any_of_both(&queues);
+        queues[1].put(7, FOREVER).unwrap();
+        assert_eq!(waiter.join().unwrap(), Ok((1, 7)));
+    });
+}
+
+/// Each waiter is woken by one of the puts; one woken by both takes one
+/// item and must hand the other queue's wake-up on.
+#[test]
+fn two_get_any_waiters_and_two_puts_to_different_queues_both_return() {
+    model_both(|backing| {
+        let queues = two_queues(backing);
+        let waiters = [get_any_of_both(&queues), get_any_of_both(&queues)];
+        queues[0].put(1, FOREVER).unwrap();
+        queues[1].put(2, FOREVER).unwrap();
+        let got = waiters.map(|w| w.join().unwrap().unwrap().1);
+        assert_eq!(sorted(got.to_vec()), [1, 2]);
+    });
+}
+
+#[test]
+fn get_any_wakes_when_the_last_open_queue_shuts_down() {
+    model_both(|backing| {
+        let queues = two_queues(backing);
+        let waiter = get_any_of_both(&queues);
+        let other = {
+            let queues = Arc::clone(&queues);
+            thread::spawn(move || queues[0].shutdown(false))
+        };
+        queues[1].shutdown(false);
+        other.join().unwrap();
+        assert_eq!(waiter.join().unwrap(), Err(GetError::ShutDown));
+    });
+}
+
+#[test]
+fn an_async_getter_is_woken_by_a_put() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
+        let getter = spawn(&q, |q| loom::future::block_on(q.get_async()));
+        q.put(1, FOREVER).unwrap();
+        assert_eq!(getter.join().unwrap(), Ok(1));
+    });
+}
+
+#[test]
+fn an_async_putter_is_woken_by_a_get_or_a_shutdown() {
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
+        let putter = spawn(&q, |q| loom::future::block_on(q.put_async(2)));
+        assert_eq!(q.get(FOREVER), Ok(1));
+        q.shutdown(false);
+        match putter.join().unwrap() {
+            Ok(()) => assert_eq!(q.get(FOREVER), Ok(2)),
+            Err(e) => assert_eq!(e, PutError::ShutDown(2)),
+        }
+    });
+}
+
+#[test]
+fn async_getters_racing_shutdown_end_with_the_item_or_shut_down() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
+        let getters = [
+            spawn(&q, |q| loom::future::block_on(q.get_async())),
+            spawn(&q, |q| loom::future::block_on(q.get_async())),
+        ];
+        q.put(1, FOREVER).unwrap();
+        q.shutdown(false);
+        let got = getters.map(|g| g.join().unwrap());
+        assert_eq!(got.iter().filter(|r| **r == Ok(1)).count(), 1, "{got:?}");
+        assert!(got.iter().all(|r| matches!(r, Ok(1) | Err(GetError::ShutDown))), "{got:?}");
+    });
+}
+
+#[test]
+fn join_async_resolves_after_the_last_task_done() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1]);
+        let joiner = spawn(&q, |q| loom::future::block_on(q.join_async()));
+        q.get(FOREVER).unwrap();
+        q.task_done().unwrap();
+        joiner.join().unwrap();
+        assert_eq!(q.unfinished(), 0);
+    });
+}
+
+/// Whether a descriptor polls readable now.
+fn readable(fd: std::os::fd::RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut p, 1, 0) == 1 }
+}
+
+/// However a put, a get and the descriptor's making interleave, the
+/// descriptor ends readable exactly when an item is left.
+#[test]
+fn the_get_descriptor_ends_readable_exactly_when_an_item_is_left() {
+    use std::os::fd::AsRawFd;
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
+        let putter = spawn(&q, |q| q.put(1, FOREVER).unwrap());
+        let getter = spawn(&q, |q| q.get(Timeout::NoWait).is_ok());
+        let fd = q.get_fd().unwrap().as_raw_fd();
+        putter.join().unwrap();
+        let got = getter.join().unwrap();
+        assert_eq!(readable(fd), !got, "readable iff the item is still queued");
+        assert_eq!(q.qsize(), usize::from(!got));
+    });
+}
+
+/// Two putters and a getter on a queue that has its descriptor already.
+#[test]
+fn the_get_descriptor_follows_racing_puts_and_gets() {
+    use std::os::fd::AsRawFd;
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
+        let fd = q.get_fd().unwrap().as_raw_fd();
+        let putter = spawn(&q, |q| q.put(1, FOREVER).unwrap());
+        let getter = spawn(&q, |q| q.get(Timeout::NoWait).is_ok());
+        q.put(2, FOREVER).unwrap();
+        putter.join().unwrap();
+        let got = getter.join().unwrap();
+        assert_eq!(readable(fd), true, "at least one item is left");
+        assert_eq!(q.qsize(), 2 - usize::from(got));
+    });
+}
+
+/// A full bounded queue: the put descriptor ends readable exactly when a
+/// get made room that no racing put took.
+#[test]
+fn the_put_descriptor_follows_racing_puts_and_gets() {
+    use std::os::fd::AsRawFd;
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
+        let fd = q.put_fd().unwrap().as_raw_fd();
+        let getter = spawn(&q, |q| q.get(Timeout::NoWait).is_ok());
+        let put = q.put(2, Timeout::NoWait).is_ok();
+        let got = getter.join().unwrap();
+        assert_eq!(readable(fd), q.qsize() == 0, "readable iff there is room (got {got}, put {put})");
+    });
+}

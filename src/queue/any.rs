@@ -34,9 +34,13 @@ pub fn get_any<T>(queues: &[&Queue<T>], timeout: Timeout) -> Result<(usize, T), 
     get_any_of(queues.len(), |i| queues[i], timeout)
 }
 
+// loom's own, so that every run of a model starts from the same state.
+#[cfg(loom)]
+use loom::thread_local;
+
 thread_local! {
     /// Where this thread's next `get_any` starts looking.
-    static START: Cell<usize> = const { Cell::new(0) };
+    static START: Cell<usize> = Cell::new(0);
 }
 
 /// [`get_any`] over the `n` queues `queue(0..n)` (the C ABI's array).

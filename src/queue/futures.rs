@@ -42,11 +42,24 @@ struct Listing {
     id: u64,
     /// Whether a waker may be listed under `id` (the last poll was `Pending`).
     listed: bool,
+    /// Whether the future has completed.
+    done: bool,
 }
 
 impl Listing {
     fn new() -> Self {
-        Listing { id: new_id(), listed: false }
+        Listing {
+            id: new_id(),
+            listed: false,
+            done: false,
+        }
+    }
+
+    /// The id to poll under. Panics once the future has completed: polling
+    /// it again must not take a second item.
+    fn id(&self) -> u64 {
+        assert!(!self.done, "a tq future polled after it completed");
+        self.id
     }
 
     /// Records a poll's outcome; once it is `Ready`, takes the waker off
@@ -55,6 +68,7 @@ impl Listing {
     fn record<R>(&mut self, waiters: &Waiters, poll: Poll<R>) -> Poll<R> {
         self.listed = poll.is_pending();
         if poll.is_ready() {
+            self.done = true;
             waiters.unlist(self.id);
         }
         poll
@@ -123,7 +137,7 @@ impl<T> Future for GetFuture<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let poll = this.queue.poll_get(this.listing.id, Some(cx.waker()));
+        let poll = this.queue.poll_get(this.listing.id(), Some(cx.waker()));
         this.listing.record(&this.queue.waiting.getters, poll)
     }
 }
@@ -144,7 +158,7 @@ impl<T> Future for PutFuture<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let poll = this.queue.poll_put(this.listing.id, cx.waker(), &mut this.item);
+        let poll = this.queue.poll_put(this.listing.id(), cx.waker(), &mut this.item);
         this.listing.record(&this.queue.waiting.putters, poll)
     }
 }
@@ -162,7 +176,7 @@ impl<T> Future for JoinFuture<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let poll = this.queue.poll_join(this.listing.id, cx.waker());
+        let poll = this.queue.poll_join(this.listing.id(), cx.waker());
         this.listing.record(&this.queue.waiting.joiners, poll)
     }
 }

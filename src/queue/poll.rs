@@ -41,9 +41,7 @@ impl<T> Queue<T> {
     /// `waker` under `id` among the putters and returns `Pending`, the item
     /// left in `item`.
     pub(crate) fn poll_put(&self, id: u64, waker: &Waker, item: &mut Option<T>) -> Poll<Result<(), PutError<T>>> {
-        let Some(value) = item.take() else {
-            unreachable!("a put future polled after it completed")
-        };
+        let value = item.take().expect("a put future holds its item until it completes");
         let value = match &self.ring {
             Some(ring) => match ring.push(value) {
                 Ok(()) => {
