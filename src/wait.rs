@@ -26,7 +26,7 @@ use crate::sync::atomic::AtomicUsize;
 use crate::sync::atomic::Ordering::SeqCst;
 use crate::sync::{Condvar, Mutex, MutexGuard, fence_for_model, spin_loop, yield_now};
 use crate::timeout::{Deadline, Expiry};
-use crate::wakers::Wakers;
+use crate::wakers::{Unlisted, Wakers};
 
 /// The waiters of one condition (items there, room there, all tasks done):
 /// parked threads and listed wakers, with the count that tells the other
@@ -57,14 +57,23 @@ impl Waiters {
         }
     }
 
-    /// Takes `id` off the list; `false` when it was not listed, which
-    /// means a wake-up took it off (or it never was listed).
-    pub(crate) fn unlist(&self, id: u64) -> bool {
-        let listed = self.wakers.unlist(id);
-        if listed {
+    /// Takes `id` off the list and says where it was: a waker that was
+    /// woken (`Unlisted::Woken`) is no longer counted.
+    pub(crate) fn unlist(&self, id: u64) -> Unlisted {
+        let was = self.wakers.unlist(id);
+        if was == Unlisted::Waiting {
             self.parked.fetch_sub(1, SeqCst);
         }
-        listed
+        was
+    }
+
+    /// Takes `id` off the list, and if a wake-up reached it, hands that
+    /// wake-up on to the next waiter (see `wakers`). The caller does not
+    /// hold the lock.
+    pub(crate) fn leave<S>(&self, id: u64, lock: &Mutex<S>) {
+        if self.unlist(id) == Unlisted::Woken {
+            self.notify_one(lock);
+        }
     }
 
     /// Wakes one parked thread and one listed waker, if one is counted.

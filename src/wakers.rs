@@ -4,11 +4,12 @@
 //! the [`Wakers`] of every condition it waits for; the side that would
 //! notify a parked thread wakes the oldest one listed too.
 //!
-//! A waker is taken off the list when it is woken, so one wake-up goes to
-//! one waiter, as `notify_one` does for threads. A waiter that leaves
-//! without using its wake-up (a dropped future, a `get_any` that took its
-//! item from another queue) finds itself no longer listed and passes the
-//! wake-up on, so that none is lost.
+//! A woken waker leaves the list of waiting ones, so one wake-up goes to one
+//! waiter, as `notify_one` does for threads; its id is kept among the woken
+//! until its owner takes it off. A waiter that leaves after a wake-up
+//! reached it passes the wake-up on, whatever it got, so that none is lost:
+//! the item it took may have come from an earlier put, whose own wake-up went
+//! to a waiter that found nothing.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -18,8 +19,25 @@ use std::task::{Wake, Waker};
 use crate::sync::{Condvar, Mutex};
 use crate::timeout::Deadline;
 
-/// The wakers listed for one condition, oldest first.
-pub(crate) struct Wakers(Mutex<VecDeque<(u64, Waker)>>);
+/// The wakers listed for one condition: those waiting, oldest first, and
+/// the ids of those woken since.
+pub(crate) struct Wakers(Mutex<List>);
+
+struct List {
+    waiting: VecDeque<(u64, Waker)>,
+    woken: Vec<u64>,
+}
+
+/// Where [`Wakers::unlist`] found an id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unlisted {
+    /// Still waiting: nothing reached it.
+    Waiting,
+    /// Woken since it was listed: its owner must pass the wake-up on.
+    Woken,
+    /// Not listed.
+    Absent,
+}
 
 /// A new id to list wakers under, unique in the process.
 pub(crate) fn new_id() -> u64 {
@@ -29,48 +47,58 @@ pub(crate) fn new_id() -> u64 {
 
 impl Wakers {
     pub(crate) fn new() -> Self {
-        Wakers(Mutex::new(VecDeque::new()))
+        Wakers(Mutex::new(List {
+            waiting: VecDeque::new(),
+            woken: Vec::new(),
+        }))
     }
 
-    /// Lists `waker` under `id`, or, if `id` is listed already, makes
-    /// `waker` the one it wakes. `true` when it was not listed before.
+    /// Lists `waker` under `id` as waiting, or, if `id` is waiting already,
+    /// makes `waker` the one it wakes. `true` when it was not waiting before.
     pub(crate) fn list(&self, id: u64, waker: &Waker) -> bool {
         let mut list = self.0.lock();
-        match list.iter_mut().find(|(i, _)| *i == id) {
-            Some((_, w)) => {
-                w.clone_from(waker);
-                false
-            }
-            None => {
-                list.push_back((id, waker.clone()));
-                true
-            }
+        if let Some((_, w)) = list.waiting.iter_mut().find(|(i, _)| *i == id) {
+            w.clone_from(waker);
+            return false;
         }
+        // Waiting again after a wake-up: that one is used up.
+        list.woken.retain(|&i| i != id);
+        list.waiting.push_back((id, waker.clone()));
+        true
     }
 
-    /// Takes `id` off the list; `false` when it was not listed (a wake-up
-    /// took it off already, or it never was).
-    pub(crate) fn unlist(&self, id: u64) -> bool {
+    /// Takes `id` off the list and says where it was.
+    pub(crate) fn unlist(&self, id: u64) -> Unlisted {
         let mut list = self.0.lock();
-        match list.iter().position(|(i, _)| *i == id) {
+        if let Some(at) = list.waiting.iter().position(|(i, _)| *i == id) {
+            list.waiting.remove(at);
+            return Unlisted::Waiting;
+        }
+        match list.woken.iter().position(|&i| i == id) {
             Some(at) => {
-                list.remove(at);
-                true
+                list.woken.swap_remove(at);
+                Unlisted::Woken
             }
-            None => false,
+            None => Unlisted::Absent,
         }
     }
 
-    /// Wakes the oldest waker listed, if any, taking it off; `true` if one
-    /// was.
+    /// Wakes the oldest waiting waker, if any; `true` if one was.
     pub(crate) fn wake_one(&self) -> bool {
-        let first = self.0.lock().pop_front();
-        first.map(|(_, w)| w.wake()).is_some()
+        let mut list = self.0.lock();
+        let Some((id, waker)) = list.waiting.pop_front() else { return false };
+        list.woken.push(id);
+        drop(list);
+        waker.wake();
+        true
     }
 
-    /// Wakes every waker listed, taking them all off; returns how many.
+    /// Wakes every waiting waker; returns how many.
     pub(crate) fn wake_all(&self) -> usize {
-        let all = std::mem::take(&mut *self.0.lock());
+        let mut list = self.0.lock();
+        let all = std::mem::take(&mut list.waiting);
+        list.woken.extend(all.iter().map(|&(id, _)| id));
+        drop(list);
         let n = all.len();
         all.into_iter().for_each(|(_, w)| w.wake());
         n

@@ -457,6 +457,37 @@ fn two_get_any_waiters_and_two_puts_to_different_queues_both_return() {
     });
 }
 
+/// Two puts to one queue: a waiter whose last look took the first item
+/// may have been woken by the second put, whose wake-up it must hand on to
+/// the waiter the first put woke for nothing.
+#[test]
+fn two_get_any_waiters_and_two_puts_to_one_queue_both_return() {
+    model_both(|backing| {
+        let queues = two_queues(backing);
+        let waiters = [get_any_of_both(&queues), get_any_of_both(&queues)];
+        queues[0].put(1, FOREVER).unwrap();
+        queues[0].put(2, FOREVER).unwrap();
+        let got = waiters.map(|w| w.join().unwrap().unwrap().1);
+        assert_eq!(sorted(got.to_vec()), [1, 2]);
+    });
+}
+
+/// The same for async getters on one queue.
+#[test]
+fn two_async_getters_and_two_puts_both_return() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
+        let getters = [
+            spawn(&q, |q| loom::future::block_on(q.get_async())),
+            spawn(&q, |q| loom::future::block_on(q.get_async())),
+        ];
+        q.put(1, FOREVER).unwrap();
+        q.put(2, FOREVER).unwrap();
+        let got = getters.map(|g| g.join().unwrap().unwrap());
+        assert_eq!(sorted(got.to_vec()), [1, 2]);
+    });
+}
+
 #[test]
 fn get_any_wakes_when_the_last_open_queue_shuts_down() {
     model_both(|backing| {
@@ -508,7 +539,10 @@ fn async_getters_racing_shutdown_end_with_the_item_or_shut_down() {
         q.shutdown(false);
         let got = getters.map(|g| g.join().unwrap());
         assert_eq!(got.iter().filter(|r| **r == Ok(1)).count(), 1, "{got:?}");
-        assert!(got.iter().all(|r| matches!(r, Ok(1) | Err(GetError::ShutDown))), "{got:?}");
+        assert!(
+            got.iter().all(|r| matches!(r, Ok(1) | Err(GetError::ShutDown))),
+            "{got:?}"
+        );
     });
 }
 
@@ -580,6 +614,10 @@ fn the_put_descriptor_follows_racing_puts_and_gets() {
         let getter = spawn(&q, |q| q.get(Timeout::NoWait).is_ok());
         let put = q.put(2, Timeout::NoWait).is_ok();
         let got = getter.join().unwrap();
-        assert_eq!(readable(fd), q.qsize() == 0, "readable iff there is room (got {got}, put {put})");
+        assert_eq!(
+            readable(fd),
+            q.qsize() == 0,
+            "readable iff there is room (got {got}, put {put})"
+        );
     });
 }

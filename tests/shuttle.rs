@@ -478,3 +478,106 @@ fn batches_racing_single_puts_and_gets_keep_every_item_in_order() {
         assert_eq!(q.unfinished(), 5);
     });
 }
+
+/// Whether a descriptor polls readable now.
+fn readable(fd: std::os::fd::RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut p, 1, 0) == 1 }
+}
+
+/// Lock-free puts and gets racing on a ring of two slots with both
+/// descriptors made: each ends readable exactly when a get (a put) would
+/// not block, and no item is lost.
+#[test]
+fn descriptors_follow_racing_lock_free_puts_and_gets() {
+    use std::os::fd::AsRawFd;
+    check(|| {
+        let q = queue_with(2, &[]);
+        let (get_fd, put_fd) = (q.get_fd().unwrap().as_raw_fd(), q.put_fd().unwrap().as_raw_fd());
+        let putters: Vec<_> = (1..=2)
+            .map(|p| {
+                spawn(&q, move |q| {
+                    items_of(p, 2)
+                        .into_iter()
+                        .filter(|&n| q.put_nowait(n).is_ok())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let getter = spawn(&q, |q| (0..3).filter_map(|_| q.get_nowait().ok()).collect::<Vec<_>>());
+        let put: Vec<u32> = putters.into_iter().flat_map(|p| p.join().unwrap()).collect();
+        let mut got = getter.join().unwrap();
+        let left = q.qsize();
+        assert_eq!(readable(get_fd), left > 0, "get descriptor, {left} left");
+        assert_eq!(readable(put_fd), left < 2, "put descriptor, {left} left");
+        got.extend(drain_nowait(&q));
+        assert_eq!(sorted(got), sorted(put), "every item put is got once");
+    });
+}
+
+/// Two `get_any` consumers on two rings, fed by a producer each: every
+/// item is got exactly once, each queue's in its producer's order.
+#[test]
+fn get_any_consumers_on_two_rings_get_every_item_once() {
+    check(|| {
+        let queues = Arc::new([Queue::new(1), Queue::new(1)]);
+        let producers: Vec<_> = (0..2)
+            .map(|i| {
+                let queues = Arc::clone(&queues);
+                thread::spawn(move || {
+                    for n in items_of(i as u32 + 1, 2) {
+                        queues[i].put(n, FOREVER).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..2)
+            .map(|_| {
+                let queues = Arc::clone(&queues);
+                thread::spawn(move || {
+                    (0..2)
+                        .map(|_| tq::get_any(&[&queues[0], &queues[1]], FOREVER).unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        producers.into_iter().for_each(|p| p.join().unwrap());
+        let got: Vec<Vec<(usize, u32)>> = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+        for (i, n) in got.iter().flatten() {
+            assert_eq!(*n / PER, *i as u32 + 1, "item {n} came from its own queue");
+        }
+        let per_consumer: Vec<Vec<u32>> = got.iter().map(|g| g.iter().map(|&(_, n)| n).collect()).collect();
+        assert_fifo_exactly_once(&[items_of(1, 2), items_of(2, 2)].concat(), &per_consumer);
+    });
+}
+
+/// An async consumer and a blocking one on one ring, fed by a blocking
+/// producer and an async one.
+#[test]
+fn async_and_blocking_calls_on_one_ring_move_every_item_once() {
+    check(|| {
+        let q = queue_with(1, &[]);
+        let async_putter = spawn(&q, |q| {
+            shuttle::future::block_on(async {
+                for n in items_of(1, 2) {
+                    q.put_async(n).await.unwrap();
+                }
+            })
+        });
+        let async_getter = spawn(&q, |q| {
+            shuttle::future::block_on(async { vec![q.get_async().await.unwrap(), q.get_async().await.unwrap()] })
+        });
+        let getter = spawn(&q, |q| vec![q.get(FOREVER).unwrap(), q.get(FOREVER).unwrap()]);
+        for n in items_of(2, 2) {
+            q.put(n, FOREVER).unwrap();
+        }
+        async_putter.join().unwrap();
+        let got = [async_getter.join().unwrap(), getter.join().unwrap()];
+        assert_fifo_exactly_once(&[items_of(1, 2), items_of(2, 2)].concat(), &got);
+    });
+}

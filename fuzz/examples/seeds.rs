@@ -1,6 +1,7 @@
 //! Writes the seed corpus, `corpus/c_api/`: small inputs that reach every
 //! call and the paths a fuzzer finds slowly (full bounds, the ring's
-//! overflow, invalid options and counts). Run from `fuzz/`:
+//! overflow, invalid options and counts, descriptors flipping, `tq_get_any`
+//! over several queues). Run from `fuzz/`:
 //! `cargo run --example seeds`.
 
 use std::fs;
@@ -34,6 +35,15 @@ fn c(op: Op, target: u8, value: u8, extra: u8) -> Call {
         value,
         extra,
     }
+}
+
+/// `tq_get_any` over `entries` (slots, [`NULL_Q`] a NULL entry; at most 5)
+/// with the target's pointer `flags` (see `Call::entries`).
+fn any(flags: u8, entries: &[u8]) -> Call {
+    assert!(entries.len() <= 5, "tq_get_any gets at most 5 entries");
+    let first = entries.first().copied().unwrap_or(0);
+    let rest = entries.iter().skip(1).enumerate().map(|(i, &e)| e << (2 * i)).sum();
+    c(GetAny, flags | first, rest, entries.len() as u8)
 }
 
 /// The seeds: a name and its calls.
@@ -236,6 +246,146 @@ fn seeds() -> Vec<(&'static str, Vec<Call>)> {
                 c(StatusStr, 0, 0xFF, 0xFF),
                 c(StatusStr, 0, 0xFF, 0x7F),
                 c(StatusStr, 0, 0, 0x80),
+            ],
+        ),
+        (
+            "descriptors",
+            vec![
+                c(New, 0, 2, 0),
+                c(GetFd, 0, 0, 0),
+                c(PutFd, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(GetFd, 0, 0, 0),
+                c(Get, 0, 0, 0),
+                c(Get, 0, 0, 0),
+                c(Get, 0, 0, 0),
+                c(PutMany, 0, 3, 0),
+                c(SetMaxsize, 0, 1, 0),
+                c(GetMany, 0, 2, 0),
+                c(SetMaxsize, 0, 0, 0),
+                c(PutFd, 0, 0, 0),
+                c(Shutdown, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(Get, 0, 0, 0),
+                c(TaskDoneAll, 0, 0, 0),
+                c(Free, 0, 0, 0),
+            ],
+        ),
+        (
+            "descriptors_null",
+            vec![
+                c(GetFd, NULL_Q, 0, 0),
+                c(PutFd, NULL_Q, 0, 0),
+                c(NewWith, FLAG | 1, 1, 2),
+                c(GetFd, 1 | NULL_PTR, 0, 0),
+                c(PutFd, 1 | NULL_PTR, 0, 0),
+                c(Put, 1, 0, 0),
+                c(GetFd, 1, 0, 0),
+                c(GetFd, 1 | NULL_PTR, 0, 0),
+                c(Get, 1, 0, 0),
+                c(PutFd, 1, 0, 0),
+                c(Put, 1, 0, 0),
+            ],
+        ),
+        (
+            "descriptors_ring",
+            vec![
+                c(New, 0, RING_PLUS_1, 0),
+                c(GetFd, 0, 0, 0),
+                c(PutFd, 0, 0, 0),
+                c(PutMany, 0, BIG_COUNT, 0),
+                c(Get, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(GetMany, 0, BIG_COUNT, 0),
+                c(Put, 0, 0, 0),
+                c(Get, 0, 0, 0),
+                c(New, 1, 0, 0),
+                c(PutFd, 1, 0, 0),
+                c(GetFd, 1, 0, 0),
+                c(PutMany, 1, BIG_COUNT, 0),
+                c(GetMany, 1, BIG_COUNT, 0),
+            ],
+        ),
+        (
+            "descriptors_destroy",
+            vec![
+                c(NewWith, FLAG, 0, 1),
+                c(GetFd, 0, 0, 0),
+                c(PutFd, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(Shutdown, FLAG, 0, 0),
+                c(Create, FLAG | 2, 1, 2),
+                c(PutFd, 2, 0, 0),
+                c(PutPriority, 2, 3, 0),
+                c(Free, 2, 0, 0),
+                c(Create, FLAG | 1, 0, 0),
+                c(GetFd, 1, 0, 0),
+                c(Put, 1, 0, 0),
+                c(New, 1, 0, 0),
+            ],
+        ),
+        (
+            "get_any",
+            vec![
+                c(New, 0, 0, 0),
+                c(NewWith, 1, 0, 1),
+                c(NewWith, 2, 0, 2),
+                any(0, &[0, 1, 2]),
+                c(Put, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                c(Put, 1, 0, 0),
+                c(Put, 1, 0, 0),
+                c(PutPriority, 2, 5, 0),
+                c(PutPriority, 2, 1, 0),
+                any(0, &[0, 1, 2]),
+                any(0, &[0, 1, 2]),
+                any(0, &[2, 2, 1, 0, 1]),
+                any(0, &[1]),
+                any(0, &[0, 1, 2]),
+                any(0, &[2, 0]),
+                any(0, &[1, 2]),
+                c(Join, 0, 0, 0),
+                c(TaskDoneN, 1, 2, 0),
+            ],
+        ),
+        (
+            "get_any_invalid",
+            vec![
+                c(New, 0, 0, 0),
+                c(Put, 0, 0, 0),
+                any(0, &[]),
+                any(NULL_PTR, &[0]),
+                any(FLAG, &[0]),
+                any(NULL_COUNT, &[0]),
+                any(0, &[0, NULL_Q]),
+                any(0, &[NULL_Q, 0]),
+                any(0, &[1, 0]),
+                any(0, &[0, 0]),
+                any(0, &[0, 0]),
+            ],
+        ),
+        (
+            "get_any_shutdown",
+            vec![
+                c(New, 0, 0, 0),
+                c(New, 1, 1, 0),
+                c(GetFd, 0, 0, 0),
+                c(GetFd, 1, 0, 0),
+                c(Put, 1, 0, 0),
+                c(Shutdown, 0, 0, 0),
+                any(0, &[0, 1]),
+                any(0, &[0, 1]),
+                c(Put, 0, 0, 0),
+                any(0, &[1, 0, 1]),
+                c(Shutdown, 1, 0, 0),
+                any(0, &[0, 1]),
+                c(Put, 1, 0, 0),
+                c(New, 2, 0, 0),
+                any(0, &[0, 2]),
+                c(Shutdown, FLAG | 2, 0, 0),
+                any(0, &[2, 1, 0]),
             ],
         ),
         (

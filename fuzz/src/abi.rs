@@ -43,6 +43,15 @@ unsafe extern "C" {
         n_got: *mut usize,
         timeout_ms: i64,
     ) -> c_int;
+    pub fn tq_get_fd(q: *mut tq_queue, fd_out: *mut c_int) -> c_int;
+    pub fn tq_put_fd(q: *mut tq_queue, fd_out: *mut c_int) -> c_int;
+    pub fn tq_get_any(
+        queues: *const *mut tq_queue,
+        n: usize,
+        item_out: *mut *mut c_void,
+        index_out: *mut usize,
+        timeout_ms: i64,
+    ) -> c_int;
     pub fn tq_qsize(q: *const tq_queue) -> usize;
     pub fn tq_empty(q: *const tq_queue) -> bool;
     pub fn tq_full(q: *const tq_queue) -> bool;

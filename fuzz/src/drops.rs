@@ -1,13 +1,14 @@
 //! The destroy callback the fuzzed queues get: it logs each item it is
 //! given, and looks into the queue from inside (`docs/semantics.md`,
 //! "Destroy callbacks and re-entry": the queue is still valid then, shut
-//! down and empty).
+//! down and empty, so its descriptors poll readable).
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, c_void};
 use std::ptr;
 
 use crate::abi::*;
+use crate::fds::{Fds, Polls};
 
 /// What a queue with the callback gets as its `destroy_ctx`.
 pub struct Owner {
@@ -15,6 +16,8 @@ pub struct Owner {
     pub id: usize,
     /// The queue, once created.
     pub q: Cell<*mut tq_queue>,
+    /// The queue's descriptors handed out so far.
+    pub fds: Cell<Fds>,
 }
 
 /// One call of the callback.
@@ -39,6 +42,8 @@ pub struct Inside {
     pub put: c_int,
     /// `tq_get`.
     pub get: c_int,
+    /// `poll` of the descriptors, after those calls.
+    pub polls: Polls,
 }
 
 thread_local! {
@@ -65,6 +70,7 @@ pub unsafe extern "C" fn record(item: *mut c_void, ctx: *mut c_void) {
             is_shutdown: tq_is_shutdown(q),
             put: tq_put(q, ptr::without_provenance_mut(INSIDE_ITEM), TQ_NOWAIT),
             get: tq_get(q, &mut out, TQ_NOWAIT),
+            polls: owner.fds.get().poll(),
         }
     };
     DROPPED.with_borrow_mut(|log| {

@@ -45,11 +45,18 @@ pub enum Op {
     Create,
     /// `tq_task_done_all`; [`Call::null_count`] = NULL `n_done`.
     TaskDoneAll,
+    /// `tq_get_fd`; [`Call::null_pointer`] = NULL `fd_out`.
+    GetFd,
+    /// `tq_put_fd`; [`Call::null_pointer`] = NULL `fd_out`.
+    PutFd,
+    /// `tq_get_any` over [`Call::entries`]; [`Call::null_pointer`] = NULL
+    /// array, [`Call::null_count`] = NULL `index_out`, [`Call::flag`] = NULL `item_out`.
+    GetAny,
 }
 
 impl Op {
     /// Every op; an input's op byte picks one modulo the length.
-    pub const ALL: [Op; 16] = [
+    pub const ALL: [Op; 19] = [
         Op::New,
         Op::NewWith,
         Op::Free,
@@ -66,6 +73,9 @@ impl Op {
         Op::StatusStr,
         Op::Create,
         Op::TaskDoneAll,
+        Op::GetFd,
+        Op::PutFd,
+        Op::GetAny,
     ];
 }
 
@@ -83,7 +93,8 @@ pub struct Call {
     pub target: u8,
     /// The main number argument, through one of the mappings below.
     pub value: u8,
-    /// A second one (`tq_new_with`'s order, `tq_status_str`'s high bytes).
+    /// A second one (`tq_new_with`'s order, `tq_status_str`'s high bytes,
+    /// `tq_get_any`'s count).
     pub extra: u8,
 }
 
@@ -107,26 +118,40 @@ impl Call {
     /// The slot the call works on; `None`: a NULL handle. Creating calls
     /// always take a slot (a NULL target means slot 0).
     pub fn slot(&self) -> Option<usize> {
-        let slot = usize::from(self.target & 3);
         match self.op {
-            Op::New | Op::NewWith | Op::Create => Some(slot % SLOTS),
-            _ => (slot < SLOTS).then_some(slot),
+            Op::New | Op::NewWith | Op::Create => Some(usize::from(self.target & 3) % SLOTS),
+            _ => handle(self.target),
         }
     }
 
-    /// The call's main pointer argument (options, array, `item_out`) is NULL.
+    /// The call's main pointer argument (options, array, `item_out`, `fd_out`) is NULL.
     pub fn null_pointer(&self) -> bool {
         self.target & 4 != 0
     }
 
-    /// A batch call's count out-pointer (`tq_create`'s `q_out`) is NULL.
+    /// A batch call's count out-pointer (`tq_create`'s `q_out`, `tq_get_any`'s
+    /// `index_out`) is NULL.
     pub fn null_count(&self) -> bool {
         self.target & 8 != 0
     }
 
-    /// A destroy callback (`tq_new_with`, `tq_create`), an immediate shutdown.
+    /// A destroy callback (`tq_new_with`, `tq_create`), an immediate
+    /// shutdown, `tq_get_any`'s NULL `item_out`.
     pub fn flag(&self) -> bool {
         self.target & 16 != 0
+    }
+
+    /// `tq_get_any`'s array: `extra % 6` entries (0 to 5), each a slot or
+    /// `None` (a NULL handle), the first the call's [`slot`](Call::slot), the
+    /// others from `value`, two bits each.
+    pub fn entries(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        (0..self.extra % 6).map(|i| {
+            handle(if i == 0 {
+                self.target
+            } else {
+                self.value >> (2 * (i - 1))
+            })
+        })
     }
 
     /// The options' `struct_size` and the options' tail past the known
@@ -144,6 +169,12 @@ impl Call {
             _ => (0, Tail::Zero),
         }
     }
+}
+
+/// The slot the low two bits of `b` name; `None` (3): a NULL handle.
+fn handle(b: u8) -> Option<usize> {
+    let slot = usize::from(b & 3);
+    (slot < SLOTS).then_some(slot)
 }
 
 /// The bytes after the known `tq_options` fields (there are 8 of them).

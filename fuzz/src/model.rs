@@ -56,6 +56,18 @@ impl Model {
         self.maxsize > 0 && self.len() >= self.maxsize
     }
 
+    /// Whether a get would not block (what the get descriptor shows): an
+    /// item is queued, or the queue is shut down.
+    pub fn get_ready(&self) -> bool {
+        self.shutdown || self.len() > 0
+    }
+
+    /// Whether a put would not block (what the put descriptor shows): there
+    /// is room, or the queue is shut down.
+    pub fn put_ready(&self) -> bool {
+        self.shutdown || !self.full()
+    }
+
     /// `put` / `put_priority` (`priority` given) of `item`.
     pub fn put(&mut self, item: usize, priority: Option<i64>) -> tq_status {
         if priority.is_some() && self.order != Order::Priority {
@@ -133,20 +145,16 @@ impl Model {
         if self.unfinished == 0 { TQ_OK } else { TQ_TIMEOUT }
     }
 
-    /// `shutdown`: the items an immediate one discards (each a finished task).
+    /// `shutdown` (`tq_free` makes an immediate one): the items an immediate
+    /// one discards (each a finished task).
     pub fn shutdown(&mut self, immediate: bool) -> Vec<usize> {
         self.shutdown = true;
         if !immediate {
             return Vec::new();
         }
-        let discarded = self.take_all();
+        let discarded: Vec<usize> = std::mem::take(&mut self.items).into_values().collect();
         self.unfinished = self.unfinished.saturating_sub(discarded.len());
         discarded
-    }
-
-    /// Every queued item (what `tq_free` drops).
-    pub fn take_all(&mut self) -> Vec<usize> {
-        std::mem::take(&mut self.items).into_values().collect()
     }
 
     /// Queues `item`: one more unfinished task.
@@ -154,5 +162,20 @@ impl Model {
         self.items.insert((priority, self.next_seq), item);
         self.next_seq += 1;
         self.unfinished += 1;
+    }
+}
+
+/// What `tq_get_any` over `queues` (valid arguments, no waiting) may do:
+/// take from any listed queue that has an item (`Ok`: their indices; the
+/// item is that queue's [`get`](Model::get)), else fail with `TQ_SHUTDOWN`
+/// when every one is shut down, `TQ_EMPTY` otherwise.
+pub fn get_any(queues: &[&Model]) -> Result<Vec<usize>, tq_status> {
+    let ready: Vec<usize> = (0..queues.len()).filter(|&i| queues[i].len() > 0).collect();
+    if !ready.is_empty() {
+        Ok(ready)
+    } else if queues.iter().all(|m| m.shutdown) {
+        Err(TQ_SHUTDOWN)
+    } else {
+        Err(TQ_EMPTY)
     }
 }

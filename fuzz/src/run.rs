@@ -1,5 +1,5 @@
 //! Runs an input's calls on real queues and checks every result, out-value,
-//! query and destroy callback against the [`Model`].
+//! query, descriptor and destroy callback against the [`Model`].
 
 use std::cell::Cell;
 use std::ffi::{CStr, c_int, c_void};
@@ -11,14 +11,18 @@ use tq::ffi::tq_status::{self, *};
 
 use crate::abi::*;
 use crate::drops::{self, Dropped, Inside, Owner};
+use crate::fds::{self, Fds};
 use crate::input::{self, Call, MAX_ARRAY_LEN, Op, SLOTS, Tail};
-use crate::model::{Model, Order};
+use crate::model::{self, Model, Order};
 
 /// What an out-slot holds until the library writes it (no item is numbered this high).
 const SENTINEL: usize = usize::MAX;
 
 /// What a count out-pointer holds until the library writes it.
 const UNSET_COUNT: usize = usize::MAX;
+
+/// What a descriptor out-pointer holds until the library writes it.
+const UNSET_FD: c_int = -1;
 
 /// The most items one input may put, so that a run stays fast.
 const ITEM_BUDGET: usize = 16 * input::MAX_BATCH;
@@ -69,6 +73,8 @@ struct Live {
     owner: Option<Box<Owner>>,
     /// What it should have passed to the callback since the last check.
     dropped: Vec<usize>,
+    /// The descriptors it handed out.
+    fds: Fds,
 }
 
 /// The queues of a run and its counters.
@@ -144,6 +150,7 @@ impl Harness {
                     model: Model::new(Order::Fifo, maxsize),
                     owner: None,
                     dropped: Vec::new(),
+                    fds: Fds::default(),
                 });
             }
             Op::NewWith | Op::Create => self.create(call, at),
@@ -180,6 +187,8 @@ impl Harness {
             }
             Op::PutMany => self.put_many(call, at),
             Op::GetMany => self.get_many(call, at),
+            Op::GetFd | Op::PutFd => self.fd(call, at),
+            Op::GetAny => self.get_any(call, at),
             Op::TaskDone | Op::TaskDoneN => {
                 let n = if call.op == Op::TaskDone {
                     1
@@ -271,6 +280,7 @@ impl Harness {
             Box::new(Owner {
                 id: self.next_owner,
                 q: Cell::new(ptr::null_mut()),
+                fds: Cell::default(),
             })
         });
         let mut buf = Buffer {
@@ -329,6 +339,7 @@ impl Harness {
             model: Model::new(order, maxsize),
             owner,
             dropped: Vec::new(),
+            fds: Fds::default(),
         });
     }
 
@@ -339,9 +350,109 @@ impl Harness {
         };
         // SAFETY: live, and forgotten here (its owner outlives the call).
         unsafe { tq_free(live.q) };
-        let left = live.model.take_all();
+        for fd in live.fds.all() {
+            assert!(
+                !fds::is_open(fd),
+                "{at}: slot {slot}'s descriptor {fd} is still open after tq_free"
+            );
+        }
+        // tq_free shuts the queue down at once, then frees it.
+        let left = live.model.shutdown(true);
         live.dropped.extend(left);
         expect_drops([&live], at);
+    }
+
+    /// `tq_get_fd` or `tq_put_fd`: the same descriptor on every call, and
+    /// none opened by a refused one.
+    fn fd(&mut self, call: &Call, at: &At) {
+        let next_free = fds::next_free();
+        let (q, live) = self.target(call);
+        let mut fd = UNSET_FD;
+        let fd_out = or_null(call.null_pointer(), &mut fd);
+        // SAFETY: `q` is NULL or live, the out-pointer NULL or writable.
+        let got = unsafe {
+            if call.op == Op::GetFd {
+                tq_get_fd(q, fd_out)
+            } else {
+                tq_put_fd(q, fd_out)
+            }
+        };
+        let Some(live) = live.filter(|_| !call.null_pointer()) else {
+            assert_status(got, TQ_INVALID, at);
+            assert_eq!(fd, UNSET_FD, "{at}: *fd_out");
+            assert!(
+                !fds::is_open(next_free),
+                "{at}: a refused call opened descriptor {next_free}"
+            );
+            return;
+        };
+        assert_status(got, TQ_OK, at);
+        let known = if call.op == Op::GetFd {
+            &mut live.fds.get
+        } else {
+            &mut live.fds.put
+        };
+        assert_eq!(
+            *known.get_or_insert(fd),
+            fd,
+            "{at}: not the descriptor handed out before"
+        );
+        if let Some(o) = &live.owner {
+            o.fds.set(live.fds);
+        }
+    }
+
+    /// `tq_get_any` over the call's entries (an empty slot is a NULL entry):
+    /// an item from one of the listed queues that has one, as its model
+    /// gives it out, and the index it came from.
+    fn get_any(&mut self, call: &Call, at: &At) {
+        let slots: Vec<Option<usize>> = call.entries().map(|e| e.filter(|&s| self.slots[s].is_some())).collect();
+        let live = |s: usize| self.slots[s].as_ref().expect("filtered above");
+        let mut handles: Vec<*mut tq_queue> = slots.iter().map(|e| e.map_or(ptr::null_mut(), |s| live(s).q)).collect();
+        let mut out = item(SENTINEL);
+        let mut index = UNSET_COUNT;
+        // SAFETY: the array NULL or `handles.len()` entries, each NULL or live;
+        // the out-pointers NULL or writable.
+        let got = unsafe {
+            tq_get_any(
+                or_null(call.null_pointer(), handles.as_mut_ptr()),
+                handles.len(),
+                or_null(call.flag(), &mut out),
+                or_null(call.null_count(), &mut index),
+                TQ_NOWAIT,
+            )
+        };
+        let models: Option<Vec<&Model>> = slots.iter().map(|e| Some(&live((*e)?).model)).collect();
+        let expected = match models {
+            Some(m) if !m.is_empty() && !call.null_pointer() && !call.flag() && !call.null_count() => {
+                model::get_any(&m)
+            }
+            _ => Err(TQ_INVALID),
+        };
+        let ready = match expected {
+            Ok(ready) => ready,
+            Err(status) => {
+                assert_status(got, status, at);
+                assert_eq!(
+                    (out.addr(), index),
+                    (SENTINEL, UNSET_COUNT),
+                    "{at}: *item_out, *index_out"
+                );
+                return;
+            }
+        };
+        assert_status(got, TQ_OK, at);
+        assert!(
+            ready.contains(&index),
+            "{at}: *index_out = {index}, but only queues {ready:?} of {slots:?} had items"
+        );
+        let slot = slots[index].expect("a queue with an item");
+        let model = &mut self.slots[slot].as_mut().expect("live").model;
+        assert_eq!(
+            Ok(out.addr()),
+            model.get(),
+            "{at}: the item from index {index} (slot {slot})"
+        );
     }
 
     /// `tq_put_many` of fresh items.
@@ -423,6 +534,12 @@ impl Harness {
                 got, want,
                 "{at}: slot {slot}'s qsize, empty, full, maxsize, unfinished, is_shutdown"
             );
+            assert_eq!(
+                live.fds.poll(),
+                live.fds.expected(m.get_ready(), m.put_ready()),
+                "{at}: slot {slot}'s (get, put) descriptors {:?} polled (revents; model {m:?})",
+                live.fds
+            );
         }
         expect_drops(self.slots.iter().flatten(), at);
         for live in self.slots.iter_mut().flatten() {
@@ -433,18 +550,22 @@ impl Harness {
 
 /// Checks that the destroy callbacks since the last check were given
 /// exactly the `dropped` items of the `queues` that have a callback, each
-/// once, and found the queue shut down and empty from inside.
+/// once, and found the queue shut down and empty from inside (its
+/// descriptors readable, as the queue's model says).
 fn expect_drops<'a>(queues: impl IntoIterator<Item = &'a Live>, at: &At) {
-    let inside = Inside {
-        qsize: 0,
-        is_shutdown: true,
-        put: TQ_SHUTDOWN as c_int,
-        get: TQ_SHUTDOWN as c_int,
-    };
     let mut want: Vec<Dropped> = queues
         .into_iter()
-        .filter_map(|l| Some((l.owner.as_ref()?.id, &l.dropped)))
-        .flat_map(|(id, dropped)| dropped.iter().map(move |&item| Dropped { id, item, inside }))
+        .filter_map(|l| {
+            let inside = Inside {
+                qsize: 0,
+                is_shutdown: true,
+                put: TQ_SHUTDOWN as c_int,
+                get: TQ_SHUTDOWN as c_int,
+                polls: l.fds.expected(l.model.get_ready(), l.model.put_ready()),
+            };
+            Some((l.owner.as_ref()?.id, &l.dropped, inside))
+        })
+        .flat_map(|(id, dropped, inside)| dropped.iter().map(move |&item| Dropped { id, item, inside }))
         .collect();
     want.sort_unstable();
     assert_eq!(drops::take(), want, "{at}: the destroy callbacks");

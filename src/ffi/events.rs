@@ -8,16 +8,20 @@ use super::status::tq_status;
 use super::{Item, timeout, tq_queue, with_queue};
 use crate::queue::get_any_of;
 
-/// Writes `fd`'s number to `fd_out`: `TQ_OK`, or `TQ_SYSTEM` when no
-/// descriptor could be made.
+/// Makes the descriptor (only once `fd_out` is known to be non-NULL, so a
+/// refused call changes nothing) and writes its number to `fd_out`:
+/// `TQ_OK`, or `TQ_SYSTEM` when no descriptor could be made.
 ///
 /// Safety:
 /// `fd_out` is NULL or writable.
-unsafe fn write_fd(made: std::io::Result<std::os::fd::BorrowedFd<'_>>, fd_out: *mut c_int) -> tq_status {
+unsafe fn write_fd<'q>(
+    make: impl FnOnce() -> std::io::Result<std::os::fd::BorrowedFd<'q>>,
+    fd_out: *mut c_int,
+) -> tq_status {
     if fd_out.is_null() {
         return tq_status::TQ_INVALID;
     }
-    match made {
+    match make() {
         Ok(fd) => {
             // SAFETY: checked non-NULL; the caller promised it is writable.
             unsafe { fd_out.write(fd.as_raw_fd()) };
@@ -41,7 +45,7 @@ unsafe fn write_fd(made: std::io::Result<std::os::fd::BorrowedFd<'_>>, fd_out: *
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_get_fd(q: *mut tq_queue, fd_out: *mut c_int) -> tq_status {
     // SAFETY: forwarded from the caller.
-    unsafe { with_queue(q, |q| write_fd(q.queue.get_fd(), fd_out)) }
+    unsafe { with_queue(q, |q| write_fd(|| q.queue.get_fd(), fd_out)) }
 }
 
 /// As `tq_get_fd`, for puts: the descriptor polls readable exactly while a
@@ -52,7 +56,7 @@ pub unsafe extern "C" fn tq_get_fd(q: *mut tq_queue, fd_out: *mut c_int) -> tq_s
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_put_fd(q: *mut tq_queue, fd_out: *mut c_int) -> tq_status {
     // SAFETY: forwarded from the caller.
-    unsafe { with_queue(q, |q| write_fd(q.queue.put_fd(), fd_out)) }
+    unsafe { with_queue(q, |q| write_fd(|| q.queue.put_fd(), fd_out)) }
 }
 
 /// Takes one item from whichever of `queues[0..n)` has one into

@@ -4,7 +4,7 @@
 //! every queue it waits on (see `wakers`), so a put to any of them, or a
 //! shutdown, wakes it. It takes no two queues' locks at once. It looks at
 //! the queues from a different one each call, so that none starves, and
-//! hands on the wake-ups it did not use when it leaves.
+//! hands on the wake-ups that reached it when it leaves.
 
 use std::cell::Cell;
 use std::sync::Arc;
@@ -34,9 +34,11 @@ pub fn get_any<T>(queues: &[&Queue<T>], timeout: Timeout) -> Result<(usize, T), 
     get_any_of(queues.len(), |i| queues[i], timeout)
 }
 
-// loom's own, so that every run of a model starts from the same state.
+// The model checker's own, so that every run of a model starts alike.
 #[cfg(loom)]
 use loom::thread_local;
+#[cfg(shuttle)]
+use shuttle::thread_local;
 
 thread_local! {
     /// Where this thread's next `get_any` starts looking.
@@ -78,7 +80,7 @@ pub(crate) fn get_any_of<'q, T: 'q>(
             let i = start.wrapping_add(k) % n;
             match queue(i).poll_get(id, waker) {
                 Poll::Ready(Ok(item)) => {
-                    leave(n, &queue, id, listed, Some(i));
+                    leave(n, &queue, id, listed);
                     return Ok((i, item));
                 }
                 Poll::Ready(Err(_)) => {}
@@ -86,7 +88,7 @@ pub(crate) fn get_any_of<'q, T: 'q>(
             }
         }
         if !open {
-            leave(n, &queue, id, listed, None);
+            leave(n, &queue, id, listed);
             return Err(GetError::ShutDown);
         }
         if last_look {
@@ -98,7 +100,7 @@ pub(crate) fn get_any_of<'q, T: 'q>(
             Some((parker, _)) => {
                 if !parker.park(expiry.deadline()) {
                     // The deadline: one last look, no longer listed.
-                    leave(n, &queue, id, listed, None);
+                    leave(n, &queue, id, listed);
                     listed = false;
                     last_look = true;
                 }
@@ -107,17 +109,13 @@ pub(crate) fn get_any_of<'q, T: 'q>(
     }
 }
 
-/// Takes `id` off every queue's getters; a queue whose wake-up took it off
-/// already (other than `taken_from`, whose item used it) gets the wake-up
-/// passed on to its next waiter.
-fn leave<'q, T: 'q>(n: usize, queue: &impl Fn(usize) -> &'q Queue<T>, id: u64, listed: bool, taken_from: Option<usize>) {
-    if !listed {
-        return;
-    }
-    for j in 0..n {
-        let q = queue(j);
-        if !q.waiting.getters.unlist(id) && Some(j) != taken_from {
-            q.waiting.getters.notify_one(&q.state);
+/// Takes `id` off every queue's getters, handing on each wake-up that
+/// reached it (see `wakers`: even the one from the queue that gave the item).
+fn leave<'q, T: 'q>(n: usize, queue: &impl Fn(usize) -> &'q Queue<T>, id: u64, listed: bool) {
+    if listed {
+        for j in 0..n {
+            let q = queue(j);
+            q.waiting.getters.leave(id, &q.state);
         }
     }
 }

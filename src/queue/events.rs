@@ -75,7 +75,11 @@ impl Signal {
         let Some(fd) = self.fd.get() else { return };
         let want = if ready { RAISED } else { LOWERED };
         if self.shown.load(SeqCst) != want {
-            if ready { fd.raise() } else { fd.lower() }
+            if ready {
+                fd.raise()
+            } else {
+                fd.lower()
+            }
             self.shown.store(want, SeqCst);
         }
     }
@@ -179,7 +183,9 @@ impl<T> Queue<T> {
     pub(super) fn sync_signals(&self, s: &State<T>) {
         let Some(signals) = self.events.get() else { return };
         sync(&signals.get, || s.shutdown || self.queued(s) > 0);
-        sync(&signals.put, || s.shutdown || s.maxsize == 0 || self.queued(s) < s.maxsize);
+        sync(&signals.put, || {
+            s.shutdown || s.maxsize == 0 || self.queued(s) < s.maxsize
+        });
     }
 
     /// After an item went into the ring without the lock: syncs if the get

@@ -4,7 +4,8 @@
 //! `wakers`); a sync-only queue never lists one and pays nothing for them.
 //!
 //! Cancel-safe: a future dropped before it completed has taken no item and
-//! holds no place; if a wake-up reached it, it passes the wake-up on.
+//! holds no place. A future that leaves the list (completed or dropped)
+//! after a wake-up reached it passes the wake-up on.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,6 +13,7 @@ use std::task::{Context, Poll};
 
 use super::Queue;
 use crate::error::{GetError, PutError};
+use crate::sync::Mutex;
 use crate::wait::Waiters;
 use crate::wakers::new_id;
 
@@ -40,19 +42,13 @@ pub struct JoinFuture<'q, T> {
 /// A future's place among the wakers of its condition.
 struct Listing {
     id: u64,
-    /// Whether a waker may be listed under `id` (the last poll was `Pending`).
-    listed: bool,
     /// Whether the future has completed.
     done: bool,
 }
 
 impl Listing {
     fn new() -> Self {
-        Listing {
-            id: new_id(),
-            listed: false,
-            done: false,
-        }
+        Listing { id: new_id(), done: false }
     }
 
     /// The id to poll under. Panics once the future has completed: polling
@@ -62,25 +58,23 @@ impl Listing {
         self.id
     }
 
-    /// Records a poll's outcome; once it is `Ready`, takes the waker off
-    /// the list if it is still there (a wake-up that took it off was used
-    /// by this completion).
-    fn record<R>(&mut self, waiters: &Waiters, poll: Poll<R>) -> Poll<R> {
-        self.listed = poll.is_pending();
+    /// Records a poll's outcome: once it is `Ready`, the future leaves the
+    /// list (handing on a wake-up that reached it, see `wakers`).
+    fn record<S, R>(&mut self, waiters: &Waiters, lock: &Mutex<S>, poll: Poll<R>) -> Poll<R> {
         if poll.is_ready() {
             self.done = true;
-            waiters.unlist(self.id);
+            waiters.leave(self.id, lock);
         }
         poll
     }
 
-    /// For a future dropped while waiting: takes its waker off, or, if a
-    /// wake-up took it off already, hands that wake-up to the next waiter.
-    fn cancel(&mut self, waiters: &Waiters, pass_on: impl FnOnce()) {
-        if self.listed && !waiters.unlist(self.id) {
-            pass_on();
+    /// For a future dropped before it completed: leaves the list, handing
+    /// on a wake-up that reached it.
+    fn cancel<S>(&mut self, waiters: &Waiters, lock: &Mutex<S>) {
+        if !self.done {
+            self.done = true;
+            waiters.leave(self.id, lock);
         }
-        self.listed = false;
     }
 }
 
@@ -138,15 +132,13 @@ impl<T> Future for GetFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let poll = this.queue.poll_get(this.listing.id(), Some(cx.waker()));
-        this.listing.record(&this.queue.waiting.getters, poll)
+        this.listing.record(&this.queue.waiting.getters, &this.queue.state, poll)
     }
 }
 
 impl<T> Drop for GetFuture<'_, T> {
     fn drop(&mut self) {
-        let q = self.queue;
-        self.listing
-            .cancel(&q.waiting.getters, || q.waiting.getters.notify_one(&q.state));
+        self.listing.cancel(&self.queue.waiting.getters, &self.queue.state);
     }
 }
 
@@ -159,15 +151,13 @@ impl<T> Future for PutFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let poll = this.queue.poll_put(this.listing.id(), cx.waker(), &mut this.item);
-        this.listing.record(&this.queue.waiting.putters, poll)
+        this.listing.record(&this.queue.waiting.putters, &this.queue.state, poll)
     }
 }
 
 impl<T> Drop for PutFuture<'_, T> {
     fn drop(&mut self) {
-        let q = self.queue;
-        self.listing
-            .cancel(&q.waiting.putters, || q.waiting.putters.notify_one(&q.state));
+        self.listing.cancel(&self.queue.waiting.putters, &self.queue.state);
     }
 }
 
@@ -177,13 +167,12 @@ impl<T> Future for JoinFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let poll = this.queue.poll_join(this.listing.id(), cx.waker());
-        this.listing.record(&this.queue.waiting.joiners, poll)
+        this.listing.record(&this.queue.waiting.joiners, &this.queue.state, poll)
     }
 }
 
 impl<T> Drop for JoinFuture<'_, T> {
     fn drop(&mut self) {
-        // Joiners are woken all at once: a wake-up is nobody else's.
-        self.listing.cancel(&self.queue.waiting.joiners, || {});
+        self.listing.cancel(&self.queue.waiting.joiners, &self.queue.state);
     }
 }
