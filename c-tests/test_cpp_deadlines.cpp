@@ -1,8 +1,9 @@
 // Tests of the deadline (std::chrono::time_point) overloads of
 // include/tq.hpp: tq::timeout::until's conversion, and every blocking call
-// of tq::queue and tq::typed_queue waiting until its deadline and no less, a
-// passed deadline never blocking and time_point::max() waiting until woken.
-// One line per case; exits non-zero if any case fails.
+// of tq::queue and tq::typed_queue (and tq::get_any over either) waiting
+// until its deadline and no less, a passed deadline never blocking and
+// time_point::max() waiting until woken. One line per case; exits non-zero
+// if any case fails.
 
 #include <chrono>
 #include <condition_variable>
@@ -90,6 +91,7 @@ bool queue_calls_wait_until_their_deadline() {
     using dl = steady::time_point;
     EXPECT(waits_until_deadline([&](dl d) { return q.get(d).status; }, tq::status::empty));
     EXPECT(waits_until_deadline([&](dl d) { return q.get_many(out, 1, d).status; }, tq::status::empty));
+    EXPECT(waits_until_deadline([&](dl d) { return tq::get_any({&q, &q}, d).status; }, tq::status::empty));
     EXPECT(q.put(item(1), steady::now() + 1s) == tq::status::ok);
     EXPECT(waits_until_deadline([&](dl d) { return q.put(item(2), d); }, tq::status::full));
     EXPECT(waits_until_deadline([&](dl d) { return q.put_many(in, 1, d).status; }, tq::status::full));
@@ -118,6 +120,7 @@ bool typed_calls_wait_until_their_deadline() {
     EXPECT(waits_until_deadline([&](dl d) { return q.join(d); }, tq::status::timeout));
     auto got = q.get(std::chrono::system_clock::now() + 1s);
     EXPECT(got && *got == &a);
+    EXPECT(waits_until_deadline([&](dl d) { return tq::get_any({&q}, d).status; }, tq::status::empty));
     return true;
 }
 

@@ -3,8 +3,9 @@
 // empty-handed), good ones of every order make a working queue. One line per
 // case; exits non-zero if any case fails.
 //
-// The other failure, std::bad_alloc for a NULL from tq_new/tq_new_with with
-// valid arguments, needs the library to run out of memory and is not
+// The other failures, std::bad_alloc for TQ_NOMEM from tq_create (which
+// every constructor goes through) and std::runtime_error for anything else,
+// need the library to run out of memory or fail inside and are not
 // provoked here.
 
 #include <cstdint>

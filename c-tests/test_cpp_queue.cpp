@@ -62,8 +62,9 @@ bool status_mirrors_c() {
     static_assert(static_cast<int>(tq::status::ok) == TQ_OK);
     static_assert(static_cast<int>(tq::status::timeout) == TQ_TIMEOUT);
     static_assert(static_cast<int>(tq::status::internal) == TQ_INTERNAL);
+    static_assert(static_cast<int>(tq::status::system) == TQ_SYSTEM);
     static_assert(static_cast<int>(tq::order::priority) == TQ_PRIORITY);
-    for (int s = TQ_OK; s <= TQ_INTERNAL; s++) {
+    for (int s = TQ_OK; s <= TQ_SYSTEM; s++) {
         EXPECT(std::strcmp(tq::to_string(static_cast<tq::status>(s)), tq_status_str(static_cast<tq_status>(s))) == 0);
     }
     EXPECT(std::strcmp(tq::to_string(tq::status::full), tq::to_string(tq::status::empty)) != 0);
@@ -137,6 +138,9 @@ bool is_inert(tq::queue &q) {
     EXPECT(q.task_done_all() == 0);
     EXPECT(q.join() == tq::status::invalid && q.shutdown(true) == tq::status::invalid);
     EXPECT(q.set_maxsize(3) == tq::status::invalid);
+    auto fd = q.get_fd();
+    EXPECT(!fd && fd.status == tq::status::invalid && fd.fd == -1);
+    EXPECT(q.put_fd().status == tq::status::invalid);
     EXPECT(q.qsize() == 0 && !q.empty() && !q.full() && q.maxsize() == 0);
     EXPECT(q.unfinished() == 0 && !q.is_shutdown());
     return true;

@@ -1,8 +1,9 @@
 // Tests that the results of include/tq.hpp work like std::optional:
-// get_result<T> like an optional T *, batch_result like an optional count,
-// each true exactly on success, value() throwing tq::bad_result_access (a
-// std::bad_optional_access carrying the status) without a value. One line
-// per case; exits non-zero if any case fails.
+// get_result<T> (and any_result<T>, which adds the index) like an optional
+// T *, batch_result like an optional count, fd_result like an optional
+// descriptor, each true exactly on success, value() throwing
+// tq::bad_result_access (a std::bad_optional_access carrying the status)
+// without a value. One line per case; exits non-zero if any case fails.
 
 #include <cstdint>
 #include <cstdio>
@@ -53,6 +54,11 @@ bool the_interface_is_optional_like() {
     static_assert(std::is_base_of_v<std::bad_optional_access, tq::bad_result_access>);
     static_assert(tq::get_result<void>{tq::status::ok, nullptr}.has_value(), "usable in constant expressions");
     static_assert(!tq::batch_result{tq::status::full, 0});
+    static_assert(std::is_base_of_v<tq::get_result<job>, tq::any_result<job>>, "a get_result with an index");
+    static_assert(std::is_same_v<decltype(std::declval<tq::any_result<job>>().index), std::size_t>);
+    static_assert(!std::is_convertible_v<tq::fd_result, bool> && std::is_constructible_v<bool, tq::fd_result>);
+    static_assert(std::is_same_v<decltype(*std::declval<tq::fd_result>()), int>);
+    static_assert(tq::fd_result{tq::status::ok, 3}.has_value() && !tq::fd_result{tq::status::system, -1});
     return true;
 }
 
@@ -123,12 +129,29 @@ bool batch_results_hold_the_count() {
     return true;
 }
 
+bool any_and_fd_results_hold_their_value_exactly_on_success() {
+    tq::typed_queue<job> a, b;
+    job j{3};
+    EXPECT(b.put(&j) == tq::status::ok);
+    auto r = tq::get_any({&a, &b}, tq::nowait);
+    EXPECT(r && r.index == 1 && r->id == 3 && r.value() == &j && value_throws(r) == tq::status::ok);
+    r = tq::get_any({&a, &b}, tq::nowait);
+    EXPECT(!r && *r == nullptr && value_throws(r) == tq::status::empty);
+    auto fd = a.get_fd();
+    EXPECT(fd && *fd == fd.fd && fd.value() == fd.fd && fd.fd >= 0);
+    tq::typed_queue<job> moved(std::move(a));
+    EXPECT(value_throws(a.get_fd()) == tq::status::invalid);
+    EXPECT(value_throws(tq::get_any({&a, &b}, tq::nowait)) == tq::status::invalid);
+    return true;
+}
+
 const test_case cases[] = {
     {"results have std::optional's interface (explicit bool, *, ->, value)", the_interface_is_optional_like},
     {"a get holds its item exactly on success; value() throws the status", a_get_holds_the_item_exactly_on_success},
     {"a typed get reaches the item through -> and in if (auto r = ...)", typed_results_reach_the_item},
     {"for (auto got = q.get(); got; got = q.get()) drains, then ends", a_loop_runs_until_shutdown},
     {"batch results hold the count; value() throws the status", batch_results_hold_the_count},
+    {"get_any and fd results hold their value exactly on success", any_and_fd_results_hold_their_value_exactly_on_success},
 };
 
 }  // namespace

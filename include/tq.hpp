@@ -15,10 +15,12 @@
  *   discarded get loses its item. Results work like std::optional (explicit
  *   bool true on success, *r and r.value() the value, r.value() throwing
  *   tq::bad_result_access without one).
- * - Constructors throw std::invalid_argument for bad options and
- *   std::bad_alloc when out of memory (see tq::queue); value() throws as
- *   above; every other call is noexcept. Each method is a one-line
- *   conversion over the C call of the same name.
+ * - get_fd()/put_fd() hand out descriptors to poll beside other work;
+ *   tq::get_any({&a, &b}) takes an item from whichever queue has one.
+ * - Constructors (all over tq_create) throw std::invalid_argument for bad
+ *   options and std::bad_alloc when out of memory (see tq::queue); value()
+ *   throws as above; every other call is noexcept. Each method is a
+ *   one-line conversion over the C call of the same name.
  *
  * A moved-from queue (or one made with std::nothrow that failed) holds no
  * handle: every call on it returns status::invalid, queries return 0/false.
@@ -174,6 +176,28 @@ struct batch_result {
     std::size_t value() const { return has_value() ? count : throw bad_result_access(status); }
 };
 
+/// What get_fd/put_fd return: the status and, when it is status::ok, the
+/// descriptor. Like a std::optional<int>: it holds a value exactly on success.
+struct fd_result {
+    tq::status status;  ///< ok, system (the OS refused a descriptor) or invalid
+    int fd;             ///< the descriptor on success, else -1
+
+    /// Whether there is a descriptor (status is ok).
+    constexpr bool has_value() const noexcept { return status == tq::status::ok; }
+    /// As has_value().
+    constexpr explicit operator bool() const noexcept { return has_value(); }
+    /// The descriptor; as for std::optional, check has_value() first.
+    constexpr int operator*() const noexcept { return fd; }
+    /// The descriptor; throws bad_result_access(status) without one.
+    int value() const { return has_value() ? fd : throw bad_result_access(status); }
+};
+
+/// What get_any returns: a get_result and which queue gave the item.
+template <class T>
+struct any_result : get_result<T> {
+    std::size_t index;  ///< on success, the position of the queue that gave the item; else 0
+};
+
 /// Options for a tq::queue (tq_options without struct_size, which is filled in).
 struct options {
     tq::order order = tq::order::fifo;  ///< hand-out order
@@ -184,18 +208,23 @@ struct options {
 
 /// A queue of void * items that owns its tq_queue (move-only).
 ///
-/// The throwing constructors throw std::invalid_argument for options the
-/// library would reject (an order that is not an enumerator) and
-/// std::bad_alloc when the library runs out of memory. The std::nothrow ones
-/// leave the queue empty-handed in both cases: test it with `if (!q)`.
+/// Every constructor makes its queue with tq_create. The throwing ones
+/// throw std::invalid_argument for options the library would reject (an
+/// order that is not an enumerator), std::bad_alloc when the library runs
+/// out of memory and std::runtime_error (the status's description) for any
+/// other failure. The std::nothrow ones leave the queue empty-handed
+/// instead: test it with `if (!q)`.
 class queue {
 public:
+    /// The items' type: get() hands out void *.
+    using item_type = void;
+
     /// A FIFO queue holding at most `maxsize` items (0 = unbounded).
-    explicit queue(std::size_t maxsize = 0) : q_(checked(tq_new(maxsize))) {}
+    explicit queue(std::size_t maxsize = 0) : queue(fifo(maxsize)) {}
     /// A queue configured by `o`.
     explicit queue(const options &o) : q_(create(o)) {}
     /// As queue(maxsize), without exceptions.
-    explicit queue(std::nothrow_t, std::size_t maxsize = 0) noexcept : q_(tq_new(maxsize)) {}
+    explicit queue(std::nothrow_t, std::size_t maxsize = 0) noexcept : queue(std::nothrow, fifo(maxsize)) {}
     /// As queue(o), without exceptions.
     queue(std::nothrow_t, const options &o) noexcept : q_(create(std::nothrow, o)) {}
 
@@ -290,6 +319,23 @@ public:
     /// tq_set_maxsize: changes the bound (0 = unbounded).
     [[nodiscard]] status set_maxsize(std::size_t maxsize) noexcept { return wrap(tq_set_maxsize(q_, maxsize)); }
 
+    /// tq_get_fd: a descriptor that polls readable (POLLIN) exactly while a
+    /// get would not block (an item is queued, or the queue is shut down);
+    /// the same one on every call. The queue owns it and closes it when
+    /// freed: poll it, never read, write or close it. Another consumer may
+    /// win the item, so get with nowait until empty. system when the OS
+    /// refuses a descriptor.
+    [[nodiscard]] fd_result get_fd() noexcept {
+        int fd = -1;
+        return {wrap(tq_get_fd(q_, &fd)), fd};
+    }
+    /// tq_put_fd: as get_fd, readable exactly while a put would not block
+    /// (there is room, or the queue is shut down).
+    [[nodiscard]] fd_result put_fd() noexcept {
+        int fd = -1;
+        return {wrap(tq_put_fd(q_, &fd)), fd};
+    }
+
     /// tq_qsize: how many items are queued.
     std::size_t qsize() const noexcept { return tq_qsize(q_); }
     /// tq_empty: whether no item is queued (false without a queue).
@@ -305,27 +351,27 @@ public:
 
 private:
     static status wrap(tq_status s) noexcept { return static_cast<status>(s); }
-    /// A queue the library made; NULL means no memory.
-    static tq_queue *checked(tq_queue *q) { return q != nullptr ? q : throw std::bad_alloc(); }
-    /// The C form of `o`.
-    static tq_options c_options(const options &o) noexcept {
-        return tq_options{sizeof(tq_options), static_cast<tq_order>(o.order), o.maxsize, o.destroy, o.destroy_ctx};
+    /// The options of queue(maxsize).
+    static options fifo(std::size_t maxsize) noexcept { return {tq::order::fifo, maxsize}; }
+    /// tq_create over `o` into `*q`.
+    static tq_status make(const options &o, tq_queue **q) noexcept {
+        const tq_options c{sizeof(tq_options), static_cast<tq_order>(o.order), o.maxsize, o.destroy, o.destroy_ctx};
+        return tq_create(&c, q);
     }
-    /// tq_create over `o`: std::invalid_argument for bad options,
-    /// std::bad_alloc when out of memory.
+    /// A queue made by tq_create, or the exception saying why there is none.
     static tq_queue *create(const options &o) {
-        const tq_options c = c_options(o);
         tq_queue *q = nullptr;
-        switch (tq_create(&c, &q)) {
+        switch (const tq_status s = make(o, &q)) {
         case TQ_OK: return q;
         case TQ_INVALID: throw std::invalid_argument("tq::options: order is not fifo, lifo or priority");
-        default: throw std::bad_alloc();
+        case TQ_NOMEM: throw std::bad_alloc();
+        default: throw std::runtime_error(tq_status_str(s));
         }
     }
-    /// tq_new_with over `o`: NULL for bad options or no memory.
+    /// A queue made by tq_create, or NULL.
     static tq_queue *create(std::nothrow_t, const options &o) noexcept {
-        const tq_options c = c_options(o);
-        return tq_new_with(&c);
+        tq_queue *q = nullptr;
+        return make(o, &q) == TQ_OK ? q : nullptr;
     }
 
     tq_queue *q_;
@@ -343,6 +389,9 @@ void delete_item(T *item) noexcept {
 template <class T, void (*Destroy)(T *) = nullptr>
 class typed_queue {
 public:
+    /// The items' type: get() hands out T *.
+    using item_type = T;
+
     /// A queue holding at most `maxsize` items (0 = unbounded); throws
     /// std::invalid_argument and std::bad_alloc as tq::queue does.
     explicit typed_queue(std::size_t maxsize = 0, tq::order order = tq::order::fifo)
@@ -421,6 +470,11 @@ public:
     /// As queue::set_maxsize.
     [[nodiscard]] status set_maxsize(std::size_t maxsize) noexcept { return q_.set_maxsize(maxsize); }
 
+    /// As queue::get_fd.
+    [[nodiscard]] fd_result get_fd() noexcept { return q_.get_fd(); }
+    /// As queue::put_fd.
+    [[nodiscard]] fd_result put_fd() noexcept { return q_.put_fd(); }
+
     /// As queue::qsize.
     std::size_t qsize() const noexcept { return q_.qsize(); }
     /// As queue::empty.
@@ -447,6 +501,32 @@ private:
 /// A typed_queue that owns its items: those it drops are deleted.
 template <class T>
 using owning_queue = typed_queue<T, &delete_item<T>>;
+
+/// tq_get_any: takes one item from whichever of `queues` has one, waiting
+/// per `t`, and says which gave it. `queues` are pointers to queues of one
+/// type (tq::queue or one typed_queue), e.g. `tq::get_any({&a, &b}, 50ms)`;
+/// the same queue may appear twice. Each queue keeps its own order and none
+/// starves. A queue shut down and drained is passed over: shutdown once
+/// every one is, empty at the timeout, invalid (nothing taken) when an
+/// entry is nullptr or holds no queue (moved from).
+template <class Queue, std::size_t N>
+[[nodiscard]] any_result<typename Queue::item_type> get_any(Queue *const (&queues)[N], timeout t = forever) noexcept {
+    tq_queue *handles[N];
+    for (std::size_t i = 0; i < N; i++) {
+        handles[i] = queues[i] != nullptr ? queues[i]->native_handle() : nullptr;
+    }
+    void *item = nullptr;
+    std::size_t index = 0;
+    const tq_status s = tq_get_any(handles, N, &item, &index, t.ms());
+    return {{static_cast<status>(s), static_cast<typename Queue::item_type *>(item)}, index};
+}
+
+/// get_any, waiting until the deadline `d` at most.
+template <class Queue, std::size_t N, class Clock, class Duration>
+[[nodiscard]] any_result<typename Queue::item_type> get_any(Queue *const (&queues)[N],
+                                                            const deadline<Clock, Duration> &d) noexcept {
+    return get_any(queues, timeout::until(d));
+}
 
 }  // namespace tq
 

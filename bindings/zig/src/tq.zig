@@ -4,7 +4,9 @@
 //!
 //! `Queue` moves untyped `?*anyopaque` items; `TypedQueue(*T)` moves typed
 //! pointers. Both are handles: copies refer to the same queue and may be
-//! used from any thread until `deinit`.
+//! used from any thread until `deinit`. `getFd`/`putFd` give descriptors to
+//! poll beside other work; `getAny` takes from whichever of several queues
+//! has an item.
 
 const std = @import("std");
 
@@ -46,8 +48,9 @@ pub const Error = error{
     Internal,
 };
 
-/// Turns a `tq_status` into `Error`; `TQ_OK` is success.
-fn check(status: c.tq_status) Error!void {
+/// Turns a `tq_status` into `Error`; `TQ_OK` is success. Public for calls
+/// made through `c`.
+pub fn check(status: c.tq_status) Error!void {
     return switch (status) {
         c.TQ_OK => {},
         c.TQ_FULL => error.Full,
@@ -115,9 +118,21 @@ pub fn version() [:0]const u8 {
     return std.mem.span(c.tq_version());
 }
 
+/// What `getAny` returns: the item taken and which queue gave it.
+pub fn Taken(comptime Item: type) type {
+    return struct {
+        /// The item taken.
+        item: Item,
+        /// The position, in the slice passed, of the queue that gave it
+        /// (the one whose task it is).
+        index: usize,
+    };
+}
+
 /// A queue of `?*anyopaque` items (null is a legal item). Copies of the
-/// handle share the queue; it is thread-safe until `deinit`.
-pub const Queue = struct {
+/// handle share the queue; it is thread-safe until `deinit`. Extern, so
+/// that a slice of queues is the C API's array of handles.
+pub const Queue = extern struct {
     handle: *c.tq_queue,
 
     /// A FIFO queue holding at most `bound` items (0 = unbounded), like
@@ -187,6 +202,39 @@ pub const Queue = struct {
         var n_got: usize = 0;
         try check(c.tq_get_many(self.handle, buffer.ptr, buffer.len, &n_got, timeout.toC()));
         return buffer[0..n_got];
+    }
+
+    /// Takes one item from whichever of `queues` has one, waiting per
+    /// `timeout`, with the index of the queue that gave it. Each queue keeps
+    /// its own order and none starves; the same queue may appear twice. A
+    /// queue shut down and drained is passed over: `error.ShutDown` once
+    /// every one is, `error.Empty` at the timeout, `error.Invalid` (nothing
+    /// taken) for an empty slice.
+    pub fn getAny(queues: []const Queue, timeout: Timeout) Error!Taken(?*anyopaque) {
+        var item: ?*anyopaque = null;
+        var index: usize = 0;
+        try check(c.tq_get_any(@ptrCast(queues.ptr), queues.len, &item, &index, timeout.toC()));
+        return .{ .item = item, .index = index };
+    }
+
+    /// A descriptor that polls readable (`POLLIN`) exactly while a get would
+    /// not block: an item is queued, or the queue is shut down. The same one
+    /// on every call; the queue owns it and `deinit` closes it, so poll it
+    /// and never read, write or close it. Another consumer may win the item:
+    /// get with `.nowait` until `error.Empty`. `error.System` when the OS
+    /// refuses a descriptor.
+    pub fn getFd(self: Queue) Error!std.posix.fd_t {
+        var fd: c_int = -1;
+        try check(c.tq_get_fd(self.handle, &fd));
+        return fd;
+    }
+
+    /// As `getFd`, for puts: readable exactly while a put would not block
+    /// (there is room, or the queue is shut down).
+    pub fn putFd(self: Queue) Error!std.posix.fd_t {
+        var fd: c_int = -1;
+        try check(c.tq_put_fd(self.handle, &fd));
+        return fd;
     }
 
     /// Marks one task done (Python's `task_done`); `error.TooManyDone`,
@@ -264,14 +312,14 @@ pub const Queue = struct {
 };
 
 /// A queue of non-null single-item pointers `P` (e.g. `*Job`). It adds
-/// typed `put`/`putPriority`/`get`; everything else is on `raw`, which
-/// must only ever be given items of type `P`.
+/// typed `put`/`putPriority`/`get`/`getAny`; everything else (`getFd`
+/// too) is on `raw`, which must only ever be given items of type `P`.
 pub fn TypedQueue(comptime P: type) type {
     const info = @typeInfo(P);
     if (info != .pointer or info.pointer.size != .one or info.pointer.is_allowzero)
         @compileError("TypedQueue needs a non-null single-item pointer type, not " ++ @typeName(P));
 
-    return struct {
+    return extern struct {
         const Self = @This();
 
         /// The untyped queue underneath.
@@ -306,14 +354,24 @@ pub fn TypedQueue(comptime P: type) type {
 
         /// Takes the next item, as `Queue.get`.
         pub fn get(self: Self, timeout: Timeout) Error!P {
-            const item = try self.raw.get(timeout);
-            return @ptrCast(@alignCast(item.?));
+            return restore(try self.raw.get(timeout));
         }
 
-        /// The untyped form of `item` (drops `const`, which `get` restores).
+        /// Takes one item from whichever of `queues` has one, as `Queue.getAny`.
+        pub fn getAny(queues: []const Self, timeout: Timeout) Error!Taken(P) {
+            const taken = try Queue.getAny(@ptrCast(queues), timeout);
+            return .{ .item = restore(taken.item), .index = taken.index };
+        }
+
+        /// The untyped form of `item` (drops `const`, which `restore` gives back).
         fn erase(item: P) *anyopaque {
             const untyped: *const anyopaque = @ptrCast(item);
             return @constCast(untyped);
+        }
+
+        /// The typed form of an item that `erase` made.
+        fn restore(item: ?*anyopaque) P {
+            return @ptrCast(@alignCast(item.?));
         }
     };
 }

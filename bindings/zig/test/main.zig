@@ -10,4 +10,6 @@ test {
     _ = @import("batch_test.zig");
     _ = @import("destroy_test.zig");
     _ = @import("queries_test.zig");
+    _ = @import("events_test.zig");
+    _ = @import("status_test.zig");
 }
