@@ -42,7 +42,11 @@ fn the_get_descriptor_is_readable_exactly_while_an_item_is_queued() {
     for (order, maxsize) in ORDERS.iter().flat_map(|&o| [(o, 0), (o, 3), (o, 4000)]) {
         let q = Queue::with_order(order, maxsize);
         let fd = q.get_fd().unwrap();
-        assert_eq!(q.get_fd().unwrap().as_raw_fd(), fd.as_raw_fd(), "the same descriptor every time");
+        assert_eq!(
+            q.get_fd().unwrap().as_raw_fd(),
+            fd.as_raw_fd(),
+            "the same descriptor every time"
+        );
         assert!(!readable(fd), "{order:?}/{maxsize}: empty");
         q.put(1, Timeout::NoWait).unwrap();
         assert!(readable(fd), "{order:?}/{maxsize}: one item");

@@ -41,7 +41,10 @@ fn poll_once<F: Future>(f: std::pin::Pin<&mut F>, waker: &Waker) -> Poll<F::Outp
 
 #[test]
 fn threads_feed_async_consumers_under_tokio() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
     for order in [Order::Fifo, Order::Lifo, Order::Priority] {
         let q = Arc::new(Queue::with_order(order, 64));
         let producer = {
@@ -81,7 +84,10 @@ fn threads_feed_async_consumers_under_tokio() {
 
 #[test]
 fn async_producers_feed_threads_under_tokio() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
     let q = Arc::new(Queue::new(16));
     let consumers: Vec<_> = (0..2)
         .map(|_| {
@@ -159,7 +165,11 @@ fn async_and_blocking_calls_share_a_queue_under_futures_executor() {
 
 #[test]
 fn dropped_get_futures_take_no_item() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_time().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .unwrap();
     let q = Arc::new(Queue::new(0));
     let producer = {
         let q = Arc::clone(&q);
@@ -202,7 +212,11 @@ fn a_dropped_put_future_never_queues_its_item_and_frees_its_wait() {
     }
     assert_eq!(q.get(Timeout::NoWait), Ok(0));
     assert_eq!(count.0.load(SeqCst), 0, "the dropped future was taken off the list");
-    assert_eq!(q.get(Timeout::NoWait), Err(GetError::Empty), "its item was never queued");
+    assert_eq!(
+        q.get(Timeout::NoWait),
+        Err(GetError::Empty),
+        "its item was never queued"
+    );
     assert_eq!(q.unfinished(), 1, "only the first put counts");
     // Nothing of the dropped future is left listed: a later put goes through.
     assert_eq!(q.put(2, Timeout::NoWait), Ok(()));
@@ -218,7 +232,11 @@ fn a_wake_up_that_reached_a_dropped_future_goes_to_the_next_waiter() {
     assert!(poll_once(a.as_mut(), &first_waker).is_pending());
     assert!(poll_once(b.as_mut(), &second_waker).is_pending());
     q.put(7, Timeout::NoWait).unwrap();
-    assert_eq!((first.0.load(SeqCst), second.0.load(SeqCst)), (1, 0), "one put, one wake-up, oldest first");
+    assert_eq!(
+        (first.0.load(SeqCst), second.0.load(SeqCst)),
+        (1, 0),
+        "one put, one wake-up, oldest first"
+    );
     drop(a);
     assert_eq!(second.0.load(SeqCst), 1, "the dropped future handed its wake-up on");
     assert_eq!(poll_once(b.as_mut(), &second_waker), Poll::Ready(Ok(7)));

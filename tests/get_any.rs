@@ -14,11 +14,19 @@ fn takes_from_the_queue_that_has_an_item_and_says_which() {
     let (a, b, c) = (Queue::new(0), Queue::with_order(Order::Lifo, 0), Queue::new(0));
     assert_eq!(get_any(&[&a, &b, &c], Timeout::NoWait), Err(GetError::Empty));
     b.put_many([1, 2], Timeout::NoWait).unwrap();
-    assert_eq!(get_any(&[&a, &b, &c], Timeout::NoWait), Ok((1, 2)), "b's own (LIFO) order");
+    assert_eq!(
+        get_any(&[&a, &b, &c], Timeout::NoWait),
+        Ok((1, 2)),
+        "b's own (LIFO) order"
+    );
     assert_eq!(get_any(&[&a, &b, &c], Timeout::NoWait), Ok((1, 1)));
     assert_eq!((b.unfinished(), a.unfinished()), (2, 0), "b's tasks: got, not done");
     assert_eq!(get_any::<u32>(&[], Timeout::NoWait), Err(GetError::Empty));
-    assert_eq!(get_any(&[&c, &c], Timeout::NoWait), Err(GetError::Empty), "the same queue twice");
+    assert_eq!(
+        get_any(&[&c, &c], Timeout::NoWait),
+        Err(GetError::Empty),
+        "the same queue twice"
+    );
     c.put(9, Timeout::NoWait).unwrap();
     assert_eq!(get_any(&[&c, &c], Timeout::NoWait).map(|(_, n)| n), Ok(9));
 }
@@ -45,9 +53,16 @@ fn shut_down_queues_are_passed_over_until_all_are() {
     a.put(1, Timeout::NoWait).unwrap();
     a.shutdown(false);
     assert_eq!(get_any(&[&a, &b], Timeout::NoWait), Ok((0, 1)), "a drains first");
-    assert_eq!(get_any(&[&a, &b], Timeout::NoWait), Err(GetError::Empty), "b is still open");
+    assert_eq!(
+        get_any(&[&a, &b], Timeout::NoWait),
+        Err(GetError::Empty),
+        "b is still open"
+    );
     let started = Instant::now();
-    assert_eq!(get_any(&[&a, &b], Timeout::After(Duration::from_millis(30))), Err(GetError::Empty));
+    assert_eq!(
+        get_any(&[&a, &b], Timeout::After(Duration::from_millis(30))),
+        Err(GetError::Empty)
+    );
     assert!(started.elapsed() >= Duration::from_millis(30), "waited out its timeout");
     b.shutdown(false);
     assert_eq!(get_any(&[&a, &b], Timeout::Forever), Err(GetError::ShutDown));
@@ -114,7 +129,11 @@ fn stress_every_item_exactly_once() {
                 let mut last_fifo = [None; PRODUCERS as usize];
                 for call in 0u32.. {
                     // Timed waits now and then, to cover timing out while listed.
-                    let timeout = if call % 4 == 0 { Timeout::After(Duration::from_millis(1)) } else { Timeout::Forever };
+                    let timeout = if call % 4 == 0 {
+                        Timeout::After(Duration::from_millis(1))
+                    } else {
+                        Timeout::Forever
+                    };
                     let (i, item) = match get_any(&refs, timeout) {
                         Ok(got) => got,
                         Err(GetError::Empty) => continue,
