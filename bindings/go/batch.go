@@ -1,6 +1,9 @@
 package tq
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // PutMany adds items in order: it waits up to timeout until the first fits,
 // then adds as many more as fit without waiting again. It returns how many
@@ -10,7 +13,11 @@ func (q *Queue[T]) PutMany(items []T, timeout time.Duration) (int, error) {
 	for i, v := range items {
 		hs[i] = newHandle(v)
 	}
-	n, err := q.c.putMany(hs, millis(timeout))
+	var n int
+	err := q.c.wait(context.Background(), timeout, q.c.puts, ErrFull, func() (err error) {
+		n, err = q.c.putMany(hs)
+		return err
+	})
 	for _, h := range hs[n:] {
 		dropHandle(h)
 	}
@@ -30,7 +37,11 @@ func (q *Queue[T]) GetMany(limit int, timeout time.Duration) ([]T, error) {
 		return nil, ErrInvalid
 	}
 	hs := make([]uintptr, min(limit, maxBatch))
-	n, err := q.c.getMany(hs, millis(timeout))
+	var n int
+	err := q.c.wait(context.Background(), timeout, q.c.gets, ErrEmpty, func() (err error) {
+		n, err = q.c.getMany(hs)
+		return err
+	})
 	items := make([]T, n)
 	for i, h := range hs[:n] {
 		items[i] = valueOf[T](h)

@@ -5,6 +5,7 @@ package tq
 // variable: PKG_CONFIG_PATH is all a non-system prefix needs (doc.go says
 // what running needs).
 #cgo pkg-config: tq
+#include <poll.h>
 #include <stdint.h>
 #include "tq.h"
 
@@ -24,26 +25,44 @@ static enum tq_status tq_go_create(tq_order order, size_t maxsize, tq_queue **q)
 	return tq_create(&o, q);
 }
 
-// The item calls, with handles as integers so that Go never holds a fake pointer.
+// The item calls, with handles as integers so that Go never holds a fake
+// pointer. None of them waits (TQ_NOWAIT): goroutines wait in Go (wait.go).
 
-static enum tq_status tq_go_put(tq_queue *q, uintptr_t h, int64_t priority, int prioritized, int64_t timeout_ms) {
-	return prioritized ? tq_put_priority(q, (void *)h, priority, timeout_ms)
-	                   : tq_put(q, (void *)h, timeout_ms);
+static enum tq_status tq_go_put(tq_queue *q, uintptr_t h, int64_t priority, int prioritized) {
+	return prioritized ? tq_put_priority(q, (void *)h, priority, TQ_NOWAIT)
+	                   : tq_put(q, (void *)h, TQ_NOWAIT);
 }
 
-static enum tq_status tq_go_get(tq_queue *q, uintptr_t *h, int64_t timeout_ms) {
+static enum tq_status tq_go_get(tq_queue *q, uintptr_t *h) {
 	void *item = NULL;
-	enum tq_status s = tq_get(q, &item, timeout_ms);
+	enum tq_status s = tq_get(q, &item, TQ_NOWAIT);
 	*h = (uintptr_t)item;
 	return s;
 }
 
-static enum tq_status tq_go_put_many(tq_queue *q, uintptr_t *hs, size_t n, size_t *n_put, int64_t timeout_ms) {
-	return tq_put_many(q, (void *const *)hs, n, n_put, timeout_ms);
+static enum tq_status tq_go_put_many(tq_queue *q, uintptr_t *hs, size_t n, size_t *n_put) {
+	return tq_put_many(q, (void *const *)hs, n, n_put, TQ_NOWAIT);
 }
 
-static enum tq_status tq_go_get_many(tq_queue *q, uintptr_t *hs, size_t max, size_t *n_got, int64_t timeout_ms) {
-	return tq_get_many(q, (void **)hs, max, n_got, timeout_ms);
+static enum tq_status tq_go_get_many(tq_queue *q, uintptr_t *hs, size_t max, size_t *n_got) {
+	return tq_get_many(q, (void **)hs, max, n_got, TQ_NOWAIT);
+}
+
+// The queue's descriptor for puts (tq_put_fd) or gets (tq_get_fd).
+static enum tq_status tq_go_fd(tq_queue *q, int put, int *fd) {
+	return put ? tq_put_fd(q, fd) : tq_get_fd(q, fd);
+}
+
+// Sets *readable to whether that descriptor polls readable now; a failed
+// poll counts as readable, so that the caller just tries.
+static enum tq_status tq_go_poll(tq_queue *q, int put, int *readable) {
+	int fd;
+	enum tq_status s = tq_go_fd(q, put, &fd);
+	if (s == TQ_OK) {
+		struct pollfd p = {fd, POLLIN, 0};
+		*readable = poll(&p, 1, 0) == 1;
+	}
+	return s;
 }
 */
 import "C"
@@ -56,11 +75,16 @@ import (
 
 // core owns one C queue; every call into libtq goes through it. Calls hold
 // mu shared while they run, close holds it exclusively to free the queue, so
-// no call ever sees the queue freed under it.
+// no call ever sees the queue freed under it. No call waits in C: the
+// blocking calls wait in Go for their signal (wait.go) between tries.
 type core struct {
 	mu      sync.RWMutex
 	p       *C.tq_queue // nil once closed
 	closing atomic.Bool // set when close begins
+
+	// What wakes the waiting gets, puts and joins; separate objects, so that
+	// their watchers do not keep the queue alive.
+	gets, puts, joins *signal
 }
 
 // open creates the C queue with tq_create, which decides which options are
@@ -76,6 +100,7 @@ func (c *core) open(order Order, maxsize int) error {
 		return err
 	}
 	c.p = p
+	c.gets, c.puts, c.joins = new(signal), new(signal), new(signal)
 	return nil
 }
 
@@ -107,38 +132,39 @@ func (c *core) call(f func(p *C.tq_queue) C.enum_tq_status) error {
 	return errOf(s)
 }
 
-// put queues the handle h, with a priority when prioritized.
-func (c *core) put(h uintptr, priority int64, prioritized bool, ms int64) error {
+// put queues the handle h, with a priority when prioritized; ErrFull when
+// there is no room now.
+func (c *core) put(h uintptr, priority int64, prioritized bool) error {
 	flag := C.int(0)
 	if prioritized {
 		flag = 1
 	}
 	return c.call(func(p *C.tq_queue) C.enum_tq_status {
-		return C.tq_go_put(p, C.uintptr_t(h), C.int64_t(priority), flag, C.int64_t(ms))
+		return C.tq_go_put(p, C.uintptr_t(h), C.int64_t(priority), flag)
 	})
 }
 
-// get takes the next handle.
-func (c *core) get(ms int64) (uintptr, error) {
+// get takes the next handle; ErrEmpty when there is none now.
+func (c *core) get() (uintptr, error) {
 	var h C.uintptr_t
-	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_go_get(p, &h, C.int64_t(ms)) })
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_go_get(p, &h) })
 	return uintptr(h), err
 }
 
-// putMany queues a prefix of hs and returns its length.
-func (c *core) putMany(hs []uintptr, ms int64) (int, error) {
+// putMany queues the prefix of hs that fits now and returns its length.
+func (c *core) putMany(hs []uintptr) (int, error) {
 	var n C.size_t
 	err := c.call(func(p *C.tq_queue) C.enum_tq_status {
-		return C.tq_go_put_many(p, handlePtr(hs), C.size_t(len(hs)), &n, C.int64_t(ms))
+		return C.tq_go_put_many(p, handlePtr(hs), C.size_t(len(hs)), &n)
 	})
 	return int(n), err
 }
 
-// getMany fills a prefix of hs with handles and returns its length.
-func (c *core) getMany(hs []uintptr, ms int64) (int, error) {
+// getMany fills a prefix of hs with the handles queued now and returns its length.
+func (c *core) getMany(hs []uintptr) (int, error) {
 	var n C.size_t
 	err := c.call(func(p *C.tq_queue) C.enum_tq_status {
-		return C.tq_go_get_many(p, handlePtr(hs), C.size_t(len(hs)), &n, C.int64_t(ms))
+		return C.tq_go_get_many(p, handlePtr(hs), C.size_t(len(hs)), &n)
 	})
 	return int(n), err
 }
@@ -150,21 +176,74 @@ func handlePtr(hs []uintptr) *C.uintptr_t {
 
 // taskDone marks n tasks done, all or nothing.
 func (c *core) taskDone(n int) error {
-	return c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_task_done_n(p, csize(n)) })
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_task_done_n(p, csize(n)) })
+	if err == nil {
+		c.joinedIfDone()
+	}
+	return err
 }
 
-// join waits until every task is done; ErrShutDown when the queue is closed meanwhile.
-func (c *core) join(ms int64) error {
-	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_join(p, C.int64_t(ms)) })
+// joinedIfDone notifies the waiting joins when no task is unfinished. Every
+// task done on a Go queue goes through taskDone, shutdown or close, which
+// call it. A join that enters after the look at waiting tries after the
+// task was done, so it needs no notify.
+func (c *core) joinedIfDone() {
+	if c.joins.waiting() > 0 && c.unfinished() == 0 {
+		c.joins.notify()
+	}
+}
+
+// join reports whether every task is done (ErrTimeout if not) without
+// waiting; ErrShutDown once the queue is closing.
+func (c *core) join() error {
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_join(p, C.TQ_NOWAIT) })
 	if c.closing.Load() {
 		return ErrShutDown
 	}
 	return err
 }
 
+// watch makes the queue's descriptor notify s (tq_get_fd's for c.gets,
+// tq_put_fd's for c.puts) if it does not yet; the TQ_SYSTEM of a
+// descriptor the system refuses is ErrSystem. The joins have no
+// descriptor: joinedIfDone notifies them.
+func (c *core) watch(s *signal) error {
+	var err error
+	if !c.do(func(p *C.tq_queue) {
+		if s == c.joins {
+			return
+		}
+		err = s.watch(func() (int, error) {
+			var fd C.int
+			err := errOf(C.tq_go_fd(p, c.isPuts(s), &fd))
+			return int(fd), err
+		})
+	}) {
+		return ErrShutDown
+	}
+	return err
+}
+
+// readable reports whether the descriptor behind s polls readable now.
+func (c *core) readable(s *signal) (bool, error) {
+	var r C.int
+	err := c.call(func(p *C.tq_queue) C.enum_tq_status { return C.tq_go_poll(p, c.isPuts(s), &r) })
+	return r != 0, err
+}
+
+// isPuts is 1 for c.puts, 0 for c.gets: tq_go_fd's put argument.
+func (c *core) isPuts(s *signal) C.int {
+	if s == c.puts {
+		return 1
+	}
+	return 0
+}
+
 // shutdown shuts the queue down; a no-op once closed.
 func (c *core) shutdown(immediate bool) {
-	c.do(func(p *C.tq_queue) { C.tq_shutdown(p, C.bool(immediate)) })
+	if c.do(func(p *C.tq_queue) { C.tq_shutdown(p, C.bool(immediate)) }) && immediate {
+		c.joinedIfDone()
+	}
 }
 
 // setMaxsize changes the bound; maxsize <= 0 means unbounded.
@@ -207,9 +286,10 @@ func (c *core) isShutdown() bool {
 }
 
 // close shuts the queue down immediately (releasing the handles of what it
-// held), marks every unfinished task done with tq_task_done_all so that Join
-// waiters wake, waits for calls in flight to return and frees the queue.
-// Later calls do nothing.
+// held), marks every unfinished task done with tq_task_done_all, waits for
+// calls in flight to return, frees the queue, stops the watchers and
+// notifies every signal: each waiting call, woken in turn, finds the queue
+// closed (ErrShutDown) and passes the turn on. Later calls do nothing.
 func (c *core) close() {
 	if c.closing.Swap(true) {
 		return
@@ -224,5 +304,12 @@ func (c *core) close() {
 	p := c.p
 	c.p = nil
 	c.mu.Unlock()
+	if p == nil {
+		return // never opened
+	}
 	C.tq_free(p)
+	for _, s := range []*signal{c.gets, c.puts, c.joins} {
+		s.stop()
+		s.notify()
+	}
 }

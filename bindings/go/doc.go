@@ -24,8 +24,7 @@
 // Shutdown, or left in the queue at Close.
 //
 // Every blocking call takes a time.Duration: NoWait (0) never blocks, a
-// positive duration waits at most that long (rounded up to whole
-// milliseconds), Forever (any negative duration) waits without limit.
+// positive duration waits at most that long, Forever (any negative duration) waits without limit.
 // Failures are the sentinel errors ErrFull, ErrEmpty, ErrShutDown and so on,
 // to be tested with errors.Is. They are the C library's statuses: the
 // binding does not check arguments the library checks, so NewWithOptions
@@ -35,14 +34,30 @@
 //
 // Close shuts the queue down immediately, marks every unfinished task done
 // (tq_task_done_all), so that a Join blocked in another goroutine returns
-// ErrShutDown, and frees the queue once no call is inside it.
+// ErrShutDown, and frees the queue once no call is inside the C library.
 //
-// # Blocking and contexts
+// # Waiting
 //
-// A goroutine blocked in Put, Get or Join sits in C and holds an OS thread
-// until it returns. For waits that must end when a context does, use PutCtx,
-// GetCtx and JoinCtx: they wait in short timed slices and check the context
-// between them. Shutdown wakes every blocked goroutine at once.
+// The binding never waits inside the C library: every call into it is a
+// try that does not block (TQ_NOWAIT), and a goroutine blocked in Put, Get,
+// Join (their Many and Ctx forms too) waits on Go channels between tries,
+// holding no OS thread, so any number of them can wait. The first wait for
+// a get (or a put) on a queue makes the queue's descriptor for it
+// (tq_get_fd, tq_put_fd) and one goroutine that watches a duplicate of it
+// through Go's network poller, until Close. Each time the descriptor turns
+// readable, the longest-waiting call tries again; one that got something
+// (or found the queue shut down) wakes the next, so a burst of items or a
+// Shutdown wakes as many calls as it must, one after the other. A Join
+// waits for the TaskDone that finishes the last task. From the first wait
+// on, the C library makes a system call each time the queue turns empty or
+// not (full or not). When the system refuses a descriptor, a call that
+// would wait returns ErrSystem.
+//
+// PutCtx, GetCtx and JoinCtx return ctx.Err() as soon as their context is
+// done. To wait for a queue in a select, beside channels and contexts,
+// take a channel from ReadyToGet (or ReadyToPut): it is closed once a get
+// (a put) may succeed, and the item is then taken with Get(NoWait), so
+// nothing is taken, nor lost, when the select picks another case.
 //
 // # Race detector
 //

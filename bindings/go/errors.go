@@ -27,6 +27,9 @@ var (
 	ErrNoMem = statusError(C.TQ_NOMEM)
 	// ErrInternal: the library caught a bug of its own.
 	ErrInternal = statusError(C.TQ_INTERNAL)
+	// ErrSystem: the operating system refused what a wait needs (a
+	// descriptor to watch, say, when out of descriptors); nothing was changed.
+	ErrSystem = statusError(C.TQ_SYSTEM)
 )
 
 // statusError makes the error for s, worded by the library.
@@ -55,6 +58,8 @@ func errOf(s C.enum_tq_status) error {
 		return ErrNoMem
 	case C.TQ_INTERNAL:
 		return ErrInternal
+	case C.TQ_SYSTEM:
+		return ErrSystem
 	}
 	return fmt.Errorf("%w: unknown status %d", ErrInternal, s)
 }

@@ -1,6 +1,7 @@
 package tq
 
 import (
+	"context"
 	"runtime"
 	"time"
 )
@@ -32,10 +33,11 @@ func NewWithOptions[T any](opts Options) (*Queue[T], error) {
 }
 
 // Close shuts the queue down at once, discarding what it holds, marks every
-// unfinished task done, wakes every goroutine blocked in it (they get
-// ErrShutDown, Join included), waits for them to leave and frees the queue.
-// Afterwards every call returns ErrShutDown and the queries report an empty,
-// shut-down queue. Calling it again does nothing.
+// unfinished task done, waits for the calls inside the C library to return
+// (none waits there) and frees the queue. Every goroutine blocked in it
+// wakes with ErrShutDown, Join included, and the goroutines watching its
+// descriptors end. Afterwards every call returns ErrShutDown and the
+// queries report an empty, shut-down queue. Calling it again does nothing.
 func (q *Queue[T]) Close() {
 	q.c.close()
 	runtime.SetFinalizer(q, nil)
@@ -45,19 +47,37 @@ func (q *Queue[T]) Close() {
 // ErrShutDown once the queue is shut down. Success adds an unfinished task.
 // On a Priority queue v gets priority 0.
 func (q *Queue[T]) Put(v T, timeout time.Duration) error {
-	return sendHandle(v, func(h uintptr) error { return q.c.put(h, 0, false, millis(timeout)) })
+	return q.put(context.Background(), v, 0, false, timeout)
 }
 
 // PutPriority adds v with the given priority to a Priority queue (lowest
 // first, FIFO among equals), as Put; ErrInvalid on a FIFO or LIFO queue.
 func (q *Queue[T]) PutPriority(v T, priority int64, timeout time.Duration) error {
-	return sendHandle(v, func(h uintptr) error { return q.c.put(h, priority, true, millis(timeout)) })
+	return q.put(context.Background(), v, priority, true, timeout)
+}
+
+// put adds v as PutPriority (prioritized) or Put does, giving up with
+// ctx.Err() when ctx is done first.
+func (q *Queue[T]) put(ctx context.Context, v T, priority int64, prioritized bool, timeout time.Duration) error {
+	return sendHandle(v, func(h uintptr) error {
+		return q.c.wait(ctx, timeout, q.c.puts, ErrFull, func() error { return q.c.put(h, priority, prioritized) })
+	})
 }
 
 // Get takes the next item, waiting up to timeout for one; ErrEmpty at the
 // timeout, ErrShutDown once the queue is shut down and drained.
 func (q *Queue[T]) Get(timeout time.Duration) (T, error) {
-	h, err := q.c.get(millis(timeout))
+	return q.get(context.Background(), timeout)
+}
+
+// get takes the next item as Get does, giving up with ctx.Err() when ctx is
+// done first.
+func (q *Queue[T]) get(ctx context.Context, timeout time.Duration) (T, error) {
+	var h uintptr
+	err := q.c.wait(ctx, timeout, q.c.gets, ErrEmpty, func() (err error) {
+		h, err = q.c.get()
+		return err
+	})
 	if err != nil {
 		var zero T
 		return zero, err
@@ -84,7 +104,13 @@ func (q *Queue[T]) TaskDoneN(n int) error {
 // ErrTimeout if tasks remain then. As in Python, Shutdown alone does not end
 // a Join; Shutdown(true) counts the items it discards as done.
 func (q *Queue[T]) Join(timeout time.Duration) error {
-	return q.c.join(millis(timeout))
+	return q.join(context.Background(), timeout)
+}
+
+// join waits as Join does, giving up with ctx.Err() when ctx is done first;
+// ErrShutDown when the queue is closed meanwhile.
+func (q *Queue[T]) join(ctx context.Context, timeout time.Duration) error {
+	return q.c.wait(ctx, timeout, q.c.joins, ErrTimeout, q.c.join)
 }
 
 // Shutdown shuts the queue down (Python's shutdown): puts fail with

@@ -244,21 +244,6 @@ func TestHandleCount(t *testing.T) {
 	handlesSince(t, base, 0)
 }
 
-func TestMillisRoundsUp(t *testing.T) {
-	for _, tc := range []struct {
-		d    time.Duration
-		want int64
-	}{
-		{NoWait, 0}, {Forever, -1}, {-time.Hour, -1}, {time.Nanosecond, 1}, {time.Millisecond, 1},
-		{time.Millisecond + 1, 2}, {1500 * time.Microsecond, 2}, {time.Second, 1000},
-		{1<<63 - 1, (1<<63-1)/1000000 + 1},
-	} {
-		if got := millis(tc.d); got != tc.want {
-			t.Errorf("millis(%v) = %d, want %d", tc.d, got, tc.want)
-		}
-	}
-}
-
 func TestTimeouts(t *testing.T) {
 	const wait = 30 * time.Millisecond
 	q := newQueue[int](t, Options{Maxsize: 1})
@@ -273,8 +258,7 @@ func TestTimeouts(t *testing.T) {
 
 	timed("Get(NoWait)", ErrEmpty, 0, func() error { _, err := q.Get(NoWait); return err })
 	timed("Get(30ms)", ErrEmpty, wait, func() error { _, err := q.Get(wait); return err })
-	// 100µs rounds up to a whole millisecond.
-	timed("Get(100µs)", ErrEmpty, time.Millisecond, func() error { _, err := q.Get(100 * time.Microsecond); return err })
+	timed("Get(100µs)", ErrEmpty, 100*time.Microsecond, func() error { _, err := q.Get(100 * time.Microsecond); return err })
 	check(t, "Put", q.Put(1, NoWait), nil)
 	base := liveHandles.Load()
 	timed("Put(NoWait) on full", ErrFull, 0, func() error { return q.Put(2, NoWait) })
@@ -495,12 +479,13 @@ func TestErrors(t *testing.T) {
 	for want, got := range map[error]error{
 		ErrFull: errOf(1), ErrEmpty: errOf(2), ErrShutDown: errOf(3), ErrTimeout: errOf(4),
 		ErrInvalid: errOf(5), ErrTooManyDone: errOf(6), ErrNoMem: errOf(7), ErrInternal: errOf(8),
+		ErrSystem: errOf(9),
 	} {
 		if got != want {
 			t.Errorf("got %v, want %v", got, want)
 		}
 	}
-	if errOf(0) != nil || !errors.Is(errOf(99), ErrInternal) {
+	if errOf(0) != nil || !errors.Is(errOf(99), ErrInternal) || errors.Is(errOf(99), ErrSystem) {
 		t.Error("status 0 or an unknown status maps wrongly")
 	}
 }
@@ -639,11 +624,25 @@ func TestClose(t *testing.T) {
 		check(t, "TaskDone", q.TaskDone(), ErrShutDown)
 		check(t, "Join", q.Join(Forever), ErrShutDown)
 		check(t, "SetMaxsize", q.SetMaxsize(1), ErrShutDown)
+		_, err = q.ReadyToGet()
+		check(t, "ReadyToGet", err, ErrShutDown)
+		_, err = q.ReadyToPut()
+		check(t, "ReadyToPut", err, ErrShutDown)
 		q.Shutdown(true)
 		if n != 0 || q.Qsize() != 0 || !q.Empty() || q.Full() || q.Maxsize() != 0 || q.Unfinished() != 0 || !q.IsShutdown() {
 			t.Fatal("a closed queue does not look empty and shut down")
 		}
 		handlesSince(t, base, 0)
+	})
+
+	t.Run("a zero Queue acts closed", func(t *testing.T) {
+		var q Queue[int]
+		_, err := q.Get(Forever)
+		check(t, "Get", err, ErrShutDown)
+		_, err = q.ReadyToGet()
+		check(t, "ReadyToGet", err, ErrShutDown)
+		check(t, "Join", q.Join(Forever), ErrShutDown)
+		q.Close()
 	})
 
 	t.Run("wakes blocked goroutines", func(t *testing.T) {
@@ -671,10 +670,12 @@ func TestClose(t *testing.T) {
 	t.Run("by the finalizer", func(t *testing.T) {
 		base := liveHandles.Load()
 		func() {
-			q, _ := New[*[64]byte](0)
-			for i := 0; i < 3; i++ {
-				check(t, "Put", q.Put(new([64]byte), NoWait), nil)
-			}
+			q, _ := New[*[64]byte](1)
+			// Waits for a get and a put: their watchers must not keep q alive.
+			_, err := q.Get(time.Millisecond)
+			check(t, "Get", err, ErrEmpty)
+			check(t, "Put", q.Put(new([64]byte), NoWait), nil)
+			check(t, "Put", q.Put(new([64]byte), time.Millisecond), ErrFull)
 		}()
 		for deadline := time.Now().Add(patience); liveHandles.Load() != base; {
 			if time.Now().After(deadline) {
