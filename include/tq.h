@@ -332,8 +332,11 @@ enum tq_status tq_get_many(struct tq_queue *q,
  * down. Made on the first call (later calls give the same one), owned by
  * the queue and closed by `tq_free`: poll it, never read, write or close
  * it. Another consumer may win the item it announced, so get with
- * `TQ_NOWAIT` until `TQ_EMPTY`. The library makes a system call only
- * when readability flips, never once per item. `TQ_INVALID` for NULL
+ * `TQ_NOWAIT` until `TQ_EMPTY`. After a get that returns `TQ_EMPTY`, the
+ * descriptor is not readable, or it was made readable again since (a
+ * fresh edge), so edge-triggered waiting (`EPOLLET`) works too. The
+ * library makes a system call only when readability flips, never once
+ * per item. `TQ_INVALID` for NULL
  * arguments; `TQ_SYSTEM` when the system refuses a descriptor.
  *
  * Safety:

@@ -40,15 +40,9 @@ func (c *core) wait(ctx context.Context, timeout time.Duration, s *signal, again
 			}
 			return err
 		}
-		// Nothing, yet the descriptor is readable: what the try missed came
-		// before it could lower the descriptor, so no edge will announce
-		// it. Try again (a try that finds nothing lowers a stale one).
-		if s != c.joins {
-			if readable, rerr := c.readable(s); rerr == nil && readable {
-				s.leave(w)
-				continue
-			}
-		}
+		// A try that finds nothing leaves the descriptor lowered, or raised
+		// with a fresh edge (what it missed came meanwhile): either way the
+		// watcher notifies after it, and this call is in line.
 		select {
 		case <-w.turn:
 			woken = true

@@ -289,8 +289,7 @@ func TestNoDescriptor(t *testing.T) {
 // TestTrickleToManyGetters puts items one at a time, with pauses, to many
 // blocked getters, so that tries finding nothing keep racing puts and the
 // descriptor keeps flipping: a wake-up lost on the way leaves an item
-// queued and the test waiting for it. (The rare race wait's re-check of the
-// descriptor covers, a stale readable descriptor, did not show here.)
+// queued and the test waiting for it.
 func TestTrickleToManyGetters(t *testing.T) {
 	const getters, items = 8, 4000
 	q, err := New[int](0)

@@ -19,7 +19,11 @@
 //! put and get sides of the put descriptor). A descriptor left raised
 //! after a race (say, by two consumers emptying the ring at once) is
 //! lowered by the next get that finds nothing, which is how event loops
-//! drain it: get without waiting until empty.
+//! drain it: get without waiting until empty. A get that finds nothing
+//! while an item has come meanwhile leaves it raised, and raises it once
+//! more (see [`signal_missed`](Queue::signal_missed)): after a failed get,
+//! the descriptor is lowered or has a fresh edge, so edge-triggered loops
+//! lose nothing either.
 
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -188,6 +192,22 @@ impl<T> Queue<T> {
         });
     }
 
+    /// After a get (a put) that found nothing to do and fails with `Empty`
+    /// (`Full`), the lock held and the descriptors synced: if the get (put)
+    /// descriptor is readable anyway, what the call missed came before it
+    /// could lower the descriptor, and no flip will announce it. Raising it
+    /// once more gives edge-triggered waiters (`EPOLLET`, Go's netpoller,
+    /// tokio's `AsyncFd`), which saw the call fail, a fresh edge.
+    pub(super) fn signal_missed(&self, put: bool) {
+        let Some(signals) = self.events.get() else { return };
+        let signal = if put { &signals.put } else { &signals.get };
+        if signal.shows(RAISED)
+            && let Some(fd) = signal.fd.get()
+        {
+            fd.raise();
+        }
+    }
+
     /// After an item went into the ring without the lock: syncs if the get
     /// descriptor is lowered, or if the put descriptor is raised and the
     /// ring may be full.
@@ -212,5 +232,79 @@ impl<T> Queue<T> {
         if signals.put.shows(LOWERED) || (signals.get.shows(RAISED) && ring_empty()) {
             self.sync_signals(&self.state.lock());
         }
+    }
+}
+
+#[cfg(all(test, not(loom), not(shuttle)))]
+mod tests {
+    use std::os::fd::AsRawFd;
+
+    use crate::{Queue, Timeout};
+
+    /// Edge-triggered epoll on `fd`; `edges()` counts the edges since the last call.
+    struct EdgeWatch(libc::c_int);
+
+    impl EdgeWatch {
+        fn new(fd: libc::c_int) -> Self {
+            // SAFETY: plain epoll calls on descriptors we own or borrow.
+            unsafe {
+                let ep = libc::epoll_create1(libc::EPOLL_CLOEXEC);
+                assert!(ep >= 0);
+                let mut ev = libc::epoll_event {
+                    events: (libc::EPOLLIN | libc::EPOLLET) as u32,
+                    u64: 0,
+                };
+                assert_eq!(libc::epoll_ctl(ep, libc::EPOLL_CTL_ADD, fd, &mut ev), 0);
+                EdgeWatch(ep)
+            }
+        }
+
+        fn edges(&self) -> i32 {
+            let mut ev = libc::epoll_event { events: 0, u64: 0 };
+            // SAFETY: room for one event.
+            unsafe { libc::epoll_wait(self.0, &mut ev, 1, 0) }
+        }
+    }
+
+    impl Drop for EdgeWatch {
+        fn drop(&mut self) {
+            // SAFETY: our epoll descriptor.
+            unsafe { libc::close(self.0) };
+        }
+    }
+
+    /// Suspicion from review: a get that finds nothing, while an item comes
+    /// before it syncs, leaves the descriptor raised without a new edge,
+    /// and an edge-triggered waiter that saw the get fail waits forever. A
+    /// missed get now raises a readable descriptor once more.
+    #[test]
+    fn a_missed_get_gives_a_readable_descriptor_a_fresh_edge() {
+        let q = Queue::new(0);
+        let watch = EdgeWatch::new(q.get_fd().unwrap().as_raw_fd());
+        q.put(1, Timeout::NoWait).unwrap();
+        assert_eq!(watch.edges(), 1, "the put raised it");
+        assert_eq!(watch.edges(), 0, "no edge since");
+        // What a get that looked before the put and synced after it does:
+        q.signal_missed(false);
+        assert_eq!(watch.edges(), 1, "a fresh edge for whoever saw the get fail");
+        assert_eq!(q.get(Timeout::NoWait), Ok(1));
+        assert_eq!(q.get(Timeout::NoWait), Err(crate::GetError::Empty));
+        q.put(2, Timeout::NoWait).unwrap();
+        assert_eq!(watch.edges(), 1, "lowered by the get that emptied it, raised by the put");
+        assert_eq!(watch.edges(), 0);
+    }
+
+    #[test]
+    fn a_missed_get_on_a_lowered_descriptor_adds_no_edge() {
+        let q = Queue::<u32>::new(0);
+        let watch = EdgeWatch::new(q.get_fd().unwrap().as_raw_fd());
+        assert_eq!(q.get(Timeout::NoWait), Err(crate::GetError::Empty));
+        assert_eq!(watch.edges(), 0, "nothing queued, nothing announced");
+        let full = Queue::new(1);
+        let put_watch = EdgeWatch::new(full.put_fd().unwrap().as_raw_fd());
+        assert_eq!(put_watch.edges(), 1, "made readable (room)");
+        full.put(1, Timeout::NoWait).unwrap();
+        assert!(full.put(2, Timeout::NoWait).is_err());
+        assert_eq!(put_watch.edges(), 0, "full: lowered, and a missed put adds nothing");
     }
 }

@@ -89,6 +89,9 @@ impl<T> Queue<T> {
     ) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
         let (s, got) = wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s));
         self.sync_signals(&s);
+        if got.is_none() {
+            self.signal_missed(false);
+        }
         (s, got)
     }
 

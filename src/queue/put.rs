@@ -153,13 +153,18 @@ impl<T> Queue<T> {
         attempt: impl FnMut(&mut State<T>) -> Option<R>,
     ) -> (MutexGuard<'_, State<T>>, Option<R>) {
         let may_put = || self.ring.as_ref().is_some_and(Ring::may_claim);
-        wait(
+        let (s, put) = wait(
             &self.state,
             &self.waiting.putters,
             &mut Expiry::new(timeout),
             Spin::Until(may_put),
             attempt,
-        )
+        );
+        if put.is_none() {
+            // The last attempt (`try_put`) synced the descriptors.
+            self.signal_missed(true);
+        }
+        (s, put)
     }
 
     /// Puts items in order: waits up to `timeout` until the first one fits,
