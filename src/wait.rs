@@ -89,13 +89,21 @@ impl Waiters {
 
     /// As [`notify_one_locked`](Waiters::notify_one_locked), from a caller
     /// without the lock: taking it (only then) makes sure a counted thread
-    /// has parked before the notify.
+    /// has parked before the notify. Inline: with nobody waiting, one load
+    /// and one branch.
+    #[inline(always)]
     pub(crate) fn notify_one<S>(&self, lock: &Mutex<S>) {
         fence_for_model();
         if self.parked.load(SeqCst) > 0 {
-            let _locked = lock.lock();
-            self.notify_one_locked();
+            self.notify_one_slow(lock);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn notify_one_slow<S>(&self, lock: &Mutex<S>) {
+        let _locked = lock.lock();
+        self.notify_one_locked();
     }
 
     /// Wakes every parked thread and listed waker. The caller holds the

@@ -210,10 +210,18 @@ impl<T> Queue<T> {
 
     /// After an item went into the ring without the lock: syncs if the get
     /// descriptor is lowered, or if the put descriptor is raised and the
-    /// ring may be full.
-    #[inline]
+    /// ring may be full. Inline, so that a queue without descriptors pays
+    /// one load and one branch.
+    #[inline(always)]
     pub(super) fn signal_after_ring_put(&self) {
-        let Some(signals) = self.events.get() else { return };
+        if let Some(signals) = self.events.get() {
+            self.sync_after_ring_put(signals);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sync_after_ring_put(&self, signals: &Signals) {
         fence_for_model();
         let ring_full = || self.ring.as_ref().is_some_and(|r| !r.may_claim());
         if signals.get.shows(LOWERED) || (signals.put.shows(RAISED) && ring_full()) {
@@ -223,10 +231,17 @@ impl<T> Queue<T> {
 
     /// After an item left the ring without the lock: syncs if the put
     /// descriptor is lowered, or if the get descriptor is raised and the
-    /// ring may be empty.
-    #[inline]
+    /// ring may be empty. Inline, as `signal_after_ring_put`.
+    #[inline(always)]
     pub(super) fn signal_after_ring_get(&self) {
-        let Some(signals) = self.events.get() else { return };
+        if let Some(signals) = self.events.get() {
+            self.sync_after_ring_get(signals);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sync_after_ring_get(&self, signals: &Signals) {
         fence_for_model();
         let ring_empty = || self.ring.as_ref().is_some_and(|r| !r.may_pop());
         if signals.put.shows(LOWERED) || (signals.get.shows(RAISED) && ring_empty()) {

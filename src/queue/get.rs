@@ -23,32 +23,50 @@ impl<T> Queue<T> {
     /// assert_eq!(q.get(Timeout::Forever), Ok(7));
     /// ```
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
-        // The lock-free path first, spinning on an open ring while the
-        // timeout allows; the lock only when that finds nothing.
-        let mut spin = Spin::Until(self.may_get());
-        let mut expiry = Expiry::new(timeout);
+        // The lock-free path first: an item in the ring is taken at once.
         if let Some(ring) = &self.ring {
-            let popped = match ring.pop() {
-                Popped::Empty if timeout != Timeout::NoWait => Backoff::new(&mut expiry).spin(
-                    || ring.may_pop(),
-                    || match ring.pop() {
-                        Popped::Empty => None,
-                        popped => Some(popped),
-                    },
-                ),
-                popped => Some(popped),
-            };
-            match popped {
-                Some(Popped::Item(item)) => {
-                    self.waiting.putters.notify_one(&self.state);
-                    self.signal_after_ring_get();
-                    return Ok(item);
-                }
-                // Spun all along on an open, empty ring: time to park.
-                None => spin = Spin::No,
-                Some(_) => {}
+            match ring.pop() {
+                Popped::Item(item) => return Ok(self.took_from_ring(item)),
+                Popped::Empty if timeout != Timeout::NoWait => return self.get_spinning(ring, timeout),
+                _ => {}
             }
         }
+        self.get_locked(Expiry::new(timeout), Spin::Until(self.may_get()))
+    }
+
+    /// After an item left the ring without the lock: wakes a putter and
+    /// keeps the descriptors right (each a load and a branch when there is
+    /// nothing to do).
+    #[inline(always)]
+    pub(super) fn took_from_ring(&self, item: T) -> T {
+        self.waiting.putters.notify_one(&self.state);
+        self.signal_after_ring_get();
+        item
+    }
+
+    /// `get` on an open, empty ring: spins on it while the timeout allows,
+    /// then waits with the lock.
+    #[inline(never)]
+    fn get_spinning(&self, ring: &Ring<T>, timeout: Timeout) -> Result<T, GetError> {
+        let mut expiry = Expiry::new(timeout);
+        let popped = Backoff::new(&mut expiry).spin(
+            || ring.may_pop(),
+            || match ring.pop() {
+                Popped::Empty => None,
+                popped => Some(popped),
+            },
+        );
+        match popped {
+            Some(Popped::Item(item)) => Ok(self.took_from_ring(item)),
+            // Spun all along on an open, empty ring: time to park.
+            None => self.get_locked(expiry, Spin::<fn() -> bool>::No),
+            Some(_) => self.get_locked(expiry, Spin::Until(self.may_get())),
+        }
+    }
+
+    /// `get` with the lock: from the ring or the store, waiting as `expiry`
+    /// and `spin` say.
+    fn get_locked(&self, mut expiry: Expiry, spin: Spin<impl Fn() -> bool>) -> Result<T, GetError> {
         let (_s, got) = self.wait_for_item(&mut expiry, spin);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {

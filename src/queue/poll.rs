@@ -17,9 +17,7 @@ impl<T> Queue<T> {
         if let Some(ring) = &self.ring
             && let Popped::Item(item) = ring.pop()
         {
-            self.waiting.putters.notify_one(&self.state);
-            self.signal_after_ring_get();
-            return Poll::Ready(Ok(item));
+            return Poll::Ready(Ok(self.took_from_ring(item)));
         }
         let mut s = self.state.lock();
         let mut got = self.try_get(&mut s);
@@ -42,18 +40,10 @@ impl<T> Queue<T> {
     /// left in `item`.
     pub(crate) fn poll_put(&self, id: u64, waker: &Waker, item: &mut Option<T>) -> Poll<Result<(), PutError<T>>> {
         let value = item.take().expect("a put future holds its item until it completes");
-        let value = match &self.ring {
-            Some(ring) => match ring.push(value) {
-                Ok(()) => {
-                    self.waiting.getters.notify_one(&self.state);
-                    self.signal_after_ring_put();
-                    return Poll::Ready(Ok(()));
-                }
-                Err((value, _)) => value,
-            },
-            None => value,
-        };
-        *item = Some(value);
+        match self.put_into_ring(value) {
+            Ok(()) => return Poll::Ready(Ok(())),
+            Err(value) => *item = Some(value),
+        }
         let mut s = self.state.lock();
         let mut take = || item.take().expect("an item is taken once");
         let mut put = self.try_put(&mut s, DEFAULT_PRIORITY, &mut take, 1);

@@ -51,17 +51,7 @@ impl<T> Queue<T> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
         // The lock-free path first; the lock only when the ring refuses.
-        let item = match &self.ring {
-            Some(ring) => match ring.push(item) {
-                Ok(()) => {
-                    self.waiting.getters.notify_one(&self.state);
-                    self.signal_after_ring_put();
-                    return Ok(());
-                }
-                Err((item, _)) => item,
-            },
-            None => item,
-        };
+        let Err(item) = self.put_into_ring(item) else { return Ok(()) };
         let mut item = Some(item);
         let mut take = || item.take().expect("an item is taken once");
         let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take, 1));
@@ -70,6 +60,19 @@ impl<T> Queue<T> {
             Ok(_) => Ok(()),
             Err(e) => Err(e.map(|()| item.take().expect("a refused item is kept"))),
         }
+    }
+
+    /// Puts `item` into the ring without the lock, waking a getter and
+    /// keeping the descriptors right (each a load and a branch when there
+    /// is nothing to do); hands it back when there is no ring, or it is
+    /// full or closed.
+    #[inline(always)]
+    pub(super) fn put_into_ring(&self, item: T) -> Result<(), T> {
+        let Some(ring) = &self.ring else { return Err(item) };
+        ring.push(item).map_err(|(item, _)| item)?;
+        self.waiting.getters.notify_one(&self.state);
+        self.signal_after_ring_put();
+        Ok(())
     }
 
     /// Puts the items `next` yields, up to `max` of them, while there is room
