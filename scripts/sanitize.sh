@@ -32,6 +32,10 @@ STRESS_RUNS=("-p 8 -c 8 -q 1 -n 20000 -s immediate" "-p 3 -c 5 -q 0 -n 50000 -s 
     "-p 4 -c 4 -q 4 -n 50000 -o priority" "-p 2 -c 2 -q 1024 -t 1 -n 10000000"
     "-p 4 -c 2 -q 0 -n 50000 -s drain")
 
+# The pkg-config module a C test needs besides libtq (the event-loop tests);
+# such a test is left out when pkg-config does not find its module.
+declare -A PKG_MODULE=([test_libuv]=libuv [test_glib]=glib-2.0)
+
 # rustc's name for each sanitizer runtime.
 declare -A RUNTIME=([thread]=tsan [address]=asan)
 
@@ -39,10 +43,15 @@ failures=()
 
 # The C tests to run, as source paths.
 c_tests() {
-    local src name
+    local src name module
     for src in c-tests/test_*.c c-tests/test_*.cpp; do
         [ -e "$src" ] || continue
         name=$(basename "${src%.*}")
+        module=${PKG_MODULE[$name]:-}
+        if [ -n "$module" ] && ! pkg-config --exists "$module" 2>/dev/null; then
+            echo "sanitize: $name skipped: pkg-config finds no $module" >&2
+            continue
+        fi
         if [ -z "${TQ_SAN_TESTS:-}" ] || [[ " $TQ_SAN_TESTS " == *" $name "* ]]; then
             echo "$src"
         fi
@@ -55,11 +64,16 @@ c_tests() {
 compile() {
     local out=$1 src=$2
     shift 2
-    local cc=gcc std=-std=gnu11 exe
+    local cc=gcc std=-std=gnu11 exe module pkg_cflags=() pkg_libs=()
     if [[ "$src" == *.cpp ]]; then cc=g++ std=-std=gnu++17; fi
     exe="$out/$(basename "${src%.*}")"
-    "$cc" "$std" "${CFLAGS[@]}" "$@" -c "$src" -o "$exe.o"
-    "$cc" "$exe.o" "${LINK[@]}" -o "$exe"
+    module=${PKG_MODULE[$(basename "$exe")]:-}
+    if [ -n "$module" ]; then
+        read -ra pkg_cflags < <(pkg-config --cflags "$module")
+        read -ra pkg_libs < <(pkg-config --libs "$module")
+    fi
+    "$cc" "$std" "${CFLAGS[@]}" "${pkg_cflags[@]}" "$@" -c "$src" -o "$exe.o"
+    "$cc" "$exe.o" "${LINK[@]}" "${pkg_libs[@]}" -o "$exe"
 }
 
 # run LABEL COMMAND...: runs one program, records a failure.

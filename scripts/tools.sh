@@ -3,7 +3,8 @@
 # Defines TQ_ROOT (the repository root) and TQ_TOOLS (the local, gitignored
 # tool directory), tq_native_libs (what a static link of libtq.a needs),
 # tq_stage_prefix (the build tree laid out as an installed tq, for Go and
-# Zig), plus functions that bring missing build tools in from PyPI without root.
+# Zig), plus functions that bring missing build tools in from PyPI without root
+# and, as root, Debian packages (tq_apt_install).
 # Each function is idempotent and quiet on success.
 
 TQ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -91,6 +92,25 @@ tq_need_pkg_config() {
         "$PKG_CONFIG" --version >/dev/null 2>&1 || { tq_die "$PKG_CONFIG does not run"; return 1; }
     fi
     export PKG_CONFIG
+}
+
+# tq_apt_install PACKAGE...: makes sure the Debian packages are installed.
+# Nothing to do when dpkg says they are; otherwise, as root with apt-get,
+# installs the missing ones quietly (running apt-get update first only when
+# the package lists do not have them). Fails when they are missing and
+# cannot be installed (no root, no apt-get, not found).
+tq_apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null)" = installed ] || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -gt 0 ] || return 0
+    { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; } || return 1
+    echo "installing ${missing[*]} with apt-get ..." >&2
+    local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}")
+    local out
+    out=$("${install[@]}" 2>&1) || out=$(apt-get update -qq 2>&1 && "${install[@]}" 2>&1) ||
+        { printf '%s\n' "$out" >&2; return 1; }
 }
 
 # tq_stage_prefix DIR: lays DIR out like an installed tq made from this
