@@ -253,6 +253,7 @@ impl<T> Ring<T> {
 
     /// Puts `item` in without waiting for room, unless the ring is full or
     /// closed; then hands it back with the reason.
+    #[inline(always)]
     pub(crate) fn push(&self, item: T) -> Result<(), (T, Refusal)> {
         let _alone = self.alone();
         match self.claim() {
@@ -296,8 +297,27 @@ impl<T> Ring<T> {
     }
 
     /// Claims the slot at `tail` with a compare-and-swap, without waiting
-    /// for room; the caller fills it at once.
+    /// for room; the caller fills it at once. The common case, inline: the
+    /// ring open, the slot free, no bound below the capacity, and no other
+    /// producer first; everything else is [`claim_contended`](Ring::claim_contended)'s.
+    #[inline(always)]
     fn claim(&self) -> Result<&Slot<T>, Refusal> {
+        let tail = self.tail.load(Acquire);
+        let slot = &self.slots[tail & (self.mark - 1)];
+        if tail & self.mark == 0
+            && slot.stamp.load(Acquire) == tail
+            && self.bound.load(Relaxed) == self.cap
+            && self.tail.compare_exchange_weak(tail, self.next(tail), SeqCst, Acquire).is_ok()
+        {
+            return Ok(slot);
+        }
+        self.claim_contended()
+    }
+
+    /// [`claim`](Ring::claim), every case.
+    #[cold]
+    #[inline(never)]
+    fn claim_contended(&self) -> Result<&Slot<T>, Refusal> {
         let mut step = 0;
         // Acquire: a tail that `reopen` wrote shows the bound set before it.
         let mut tail = self.tail.load(Acquire);
@@ -367,8 +387,39 @@ impl<T> Ring<T> {
     /// Takes the oldest item, without waiting for one. A slot claimed by a
     /// producer that has not filled it yet is waited for (briefly: filling
     /// is a store).
+    #[inline(always)]
     pub(crate) fn pop(&self) -> Popped<T> {
         let _alone = self.alone();
+        // The common case, inline: the head slot filled, no other consumer
+        // first; everything else is `pop_contended`'s.
+        let head = self.head.load(Relaxed);
+        let slot = &self.slots[head & (self.mark - 1)];
+        if slot.stamp.load(Acquire) == head + 1
+            && self
+                .head
+                .compare_exchange_weak(head, self.next(head), SeqCst, Relaxed)
+                .is_ok()
+        {
+            return Popped::Item(self.take(slot, head));
+        }
+        self.pop_contended()
+    }
+
+    /// Takes the item out of `slot`, whose position `head` this thread won,
+    /// and frees the slot for the next lap.
+    #[inline(always)]
+    fn take(&self, slot: &Slot<T>, head: usize) -> T {
+        // SAFETY: winning the CAS on a filled slot makes this thread its
+        // only reader until the stamp moves on.
+        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+        slot.stamp.store(head.wrapping_add(self.one_lap), Release);
+        item.expect("a filled slot holds an item")
+    }
+
+    /// [`pop`](Ring::pop), every case.
+    #[cold]
+    #[inline(never)]
+    fn pop_contended(&self) -> Popped<T> {
         let mut step = 0;
         let mut head = self.head.load(Relaxed);
         loop {
@@ -376,13 +427,7 @@ impl<T> Ring<T> {
             let stamp = slot.stamp.load(Acquire);
             if stamp == head + 1 {
                 match self.head.compare_exchange_weak(head, self.next(head), SeqCst, Relaxed) {
-                    Ok(_) => {
-                        // SAFETY: winning the CAS on a filled slot makes this
-                        // thread its only reader until the stamp moves on.
-                        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
-                        slot.stamp.store(head.wrapping_add(self.one_lap), Release);
-                        return Popped::Item(item.expect("a filled slot holds an item"));
-                    }
+                    Ok(_) => return Popped::Item(self.take(slot, head)),
                     Err(now) => head = now,
                 }
             } else {
