@@ -66,6 +66,7 @@ impl<T> Queue<T> {
 
     /// `get` with the lock: from the ring or the store, waiting as `expiry`
     /// and `spin` say.
+    #[inline]
     fn get_locked(&self, mut expiry: Expiry, spin: Spin<impl Fn() -> bool>) -> Result<T, GetError> {
         let (_s, got) = self.wait_for_item(&mut expiry, spin);
         let result = got.unwrap_or(Err(GetError::Empty));
@@ -79,7 +80,11 @@ impl<T> Queue<T> {
     /// the queue is not shut down. Runs with the lock held.
     #[inline]
     pub(super) fn try_get(&self, s: &mut State<T>) -> Option<Result<T, GetError>> {
-        if let Some(ring) = &self.ring {
+        // With overflow in the store the ring is closed, so only gets change
+        // it: once it looks empty, it is drained and need not be popped.
+        if let Some(ring) = &self.ring
+            && (s.store.len() == 0 || ring.may_pop())
+        {
             match ring.pop() {
                 Popped::Item(item) => return Some(Ok(item)),
                 Popped::Empty => return None,
@@ -100,6 +105,7 @@ impl<T> Queue<T> {
 
     /// Waits as a getter, spinning first as `spin` says: until an item is
     /// there, or the queue is shut down and drained.
+    #[inline]
     fn wait_for_item(
         &self,
         expiry: &mut Expiry,
