@@ -7,6 +7,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // A signal tells the goroutines waiting for one kind of call on a queue (a
@@ -60,11 +61,26 @@ func (s *signal) leave(w *waiter) {
 func (s *signal) notify() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.notifyLocked()
+}
+
+func (s *signal) notifyLocked() {
 	if s.ready != nil {
 		close(s.ready)
 		s.ready = nil
 	}
 	s.passLocked()
+}
+
+// notifyIfReadable notifies if fd polls readable, looking under mu so that
+// a channel next hands out after the descriptor was lowered is not closed
+// by an edge from before.
+func (s *signal) notifyIfReadable(fd uintptr) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if readable(fd) {
+		s.notifyLocked()
+	}
 }
 
 // pass gives the turn to the oldest waiter, if any.
@@ -140,19 +156,21 @@ func (s *signal) watch(open func() (int, error)) error {
 	// Read calls the function once it waits for f's edges, then again after
 	// each edge the poller reports (one that comes while the function runs
 	// is kept for the next wait), until stop closes f. The library writes
-	// the descriptor each time it turns readable, and only then: one edge,
-	// one notify. watch returns once edges are watched, so whatever its
-	// caller tries next, an edge after it is not missed; no notify is
-	// needed for the time before.
+	// the descriptor each time it turns readable, and only then. watch
+	// returns once edges are watched, so whatever its caller tries next, an
+	// edge after it is not missed; no notify is needed for the time before.
+	// An edge notifies only while the descriptor is still readable: the
+	// poller may report the one of its registration late, after a call
+	// lowered it.
 	started := make(chan struct{})
 	go func() {
 		first := true
-		_ = rc.Read(func(uintptr) bool {
+		_ = rc.Read(func(fd uintptr) bool {
 			if first {
 				first = false
 				close(started)
 			} else {
-				s.notify()
+				s.notifyIfReadable(fd)
 			}
 			return false
 		})
@@ -174,3 +192,17 @@ func (s *signal) stop() {
 		f.Close() // not under mu: the watcher may be in notify
 	}
 }
+
+// readable reports whether fd polls readable (POLLIN) now, without waiting.
+func readable(fd uintptr) bool {
+	p := struct {
+		fd              int32
+		events, revents int16
+	}{fd: int32(fd), events: pollIn}
+	var now syscall.Timespec
+	n, _, errno := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&p)), 1, uintptr(unsafe.Pointer(&now)), 0, 0, 0)
+	return errno == 0 && n == 1 && p.revents&pollIn != 0
+}
+
+// pollIn is POLLIN.
+const pollIn = 0x1
