@@ -307,7 +307,10 @@ impl<T> Ring<T> {
         if tail & self.mark == 0
             && slot.stamp.load(Acquire) == tail
             && self.bound.load(Relaxed) == self.cap
-            && self.tail.compare_exchange_weak(tail, self.next(tail), SeqCst, Acquire).is_ok()
+            && self
+                .tail
+                .compare_exchange_weak(tail, self.next(tail), SeqCst, Acquire)
+                .is_ok()
         {
             return Ok(slot);
         }

@@ -86,7 +86,9 @@ impl Wakers {
     /// Wakes the oldest waiting waker, if any; `true` if one was.
     pub(crate) fn wake_one(&self) -> bool {
         let mut list = self.0.lock();
-        let Some((id, waker)) = list.waiting.pop_front() else { return false };
+        let Some((id, waker)) = list.waiting.pop_front() else {
+            return false;
+        };
         list.woken.push(id);
         drop(list);
         waker.wake();

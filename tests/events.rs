@@ -10,17 +10,12 @@ use std::thread;
 
 use tq::{GetError, Order, Queue, Timeout};
 
+#[path = "common/poll.rs"]
+mod poll;
+
 /// Whether `fd` polls readable now.
 fn readable(fd: BorrowedFd<'_>) -> bool {
-    let mut p = libc::pollfd {
-        fd: fd.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    let n = unsafe { libc::poll(&mut p, 1, 0) };
-    assert!(n >= 0, "poll failed");
-    n == 1 && p.revents & libc::POLLIN != 0
+    poll::readable(fd.as_raw_fd())
 }
 
 /// Waits until `fd` polls readable; `false` after `ms` milliseconds.

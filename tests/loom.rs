@@ -26,6 +26,10 @@ use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread::{self, JoinHandle};
 use tq::{GetError, Order, PutError, Queue, Timeout};
 
+#[path = "common/poll.rs"]
+mod poll;
+use poll::readable;
+
 const FOREVER: Timeout = Timeout::Forever;
 
 /// Runs `f` on another model thread with its own handle on `q`.
@@ -443,33 +447,30 @@ fn get_any_wakes_on_a_put_to_either_queue() {
     });
 }
 
-/// Each waiter is woken by one of the puts; one woken by both takes one
-/// item and must hand the other queue's wake-up on.
-#[test]
-fn two_get_any_waiters_and_two_puts_to_different_queues_both_return() {
-    model_both(|backing| {
+/// Two `get_any` waiters on two queues, and a put to each of `targets`.
+/// Puts to two queues: a waiter woken by both takes one item and must hand
+/// the other wake-up on. Two puts to one queue: a waiter whose last look
+/// took the first item may have been woken by the second put, whose
+/// wake-up it must hand on to the waiter the first put woke for nothing.
+fn two_get_any_waiters_and_puts_to(targets: [usize; 2]) {
+    model_both(move |backing| {
         let queues = two_queues(backing);
         let waiters = [get_any_of_both(&queues), get_any_of_both(&queues)];
-        queues[0].put(1, FOREVER).unwrap();
-        queues[1].put(2, FOREVER).unwrap();
+        queues[targets[0]].put(1, FOREVER).unwrap();
+        queues[targets[1]].put(2, FOREVER).unwrap();
         let got = waiters.map(|w| w.join().unwrap().unwrap().1);
         assert_eq!(sorted(got.to_vec()), [1, 2]);
     });
 }
 
-/// Two puts to one queue: a waiter whose last look took the first item
-/// may have been woken by the second put, whose wake-up it must hand on to
-/// the waiter the first put woke for nothing.
+#[test]
+fn two_get_any_waiters_and_two_puts_to_different_queues_both_return() {
+    two_get_any_waiters_and_puts_to([0, 1]);
+}
+
 #[test]
 fn two_get_any_waiters_and_two_puts_to_one_queue_both_return() {
-    model_both(|backing| {
-        let queues = two_queues(backing);
-        let waiters = [get_any_of_both(&queues), get_any_of_both(&queues)];
-        queues[0].put(1, FOREVER).unwrap();
-        queues[0].put(2, FOREVER).unwrap();
-        let got = waiters.map(|w| w.join().unwrap().unwrap().1);
-        assert_eq!(sorted(got.to_vec()), [1, 2]);
-    });
+    two_get_any_waiters_and_puts_to([0, 0]);
 }
 
 /// The same for async getters on one queue.
@@ -556,17 +557,6 @@ fn join_async_resolves_after_the_last_task_done() {
         joiner.join().unwrap();
         assert_eq!(q.unfinished(), 0);
     });
-}
-
-/// Whether a descriptor polls readable now.
-fn readable(fd: std::os::fd::RawFd) -> bool {
-    let mut p = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    unsafe { libc::poll(&mut p, 1, 0) == 1 }
 }
 
 /// However a put, a get and the descriptor's making interleave, the

@@ -29,6 +29,10 @@ use shuttle::sync::atomic::{AtomicUsize, Ordering};
 use shuttle::thread::{self, JoinHandle};
 use tq::{GetError, PutError, Queue, Timeout};
 
+#[path = "common/poll.rs"]
+mod poll;
+use poll::readable;
+
 #[path = "common/ring.rs"]
 mod ring;
 use ring::RING_CAPACITY;
@@ -477,17 +481,6 @@ fn batches_racing_single_puts_and_gets_keep_every_item_in_order() {
         assert_fifo_exactly_once(&[items_of(1, 3), items_of(2, 2)].concat(), &got);
         assert_eq!(q.unfinished(), 5);
     });
-}
-
-/// Whether a descriptor polls readable now.
-fn readable(fd: std::os::fd::RawFd) -> bool {
-    let mut p = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    unsafe { libc::poll(&mut p, 1, 0) == 1 }
 }
 
 /// Lock-free puts and gets racing on a ring of two slots with both

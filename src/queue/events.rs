@@ -305,7 +305,11 @@ mod tests {
         assert_eq!(q.get(Timeout::NoWait), Ok(1));
         assert_eq!(q.get(Timeout::NoWait), Err(crate::GetError::Empty));
         q.put(2, Timeout::NoWait).unwrap();
-        assert_eq!(watch.edges(), 1, "lowered by the get that emptied it, raised by the put");
+        assert_eq!(
+            watch.edges(),
+            1,
+            "lowered by the get that emptied it, raised by the put"
+        );
         assert_eq!(watch.edges(), 0);
     }
 

@@ -48,7 +48,10 @@ struct Listing {
 
 impl Listing {
     fn new() -> Self {
-        Listing { id: new_id(), done: false }
+        Listing {
+            id: new_id(),
+            done: false,
+        }
     }
 
     /// The id to poll under. Panics once the future has completed: polling
@@ -132,7 +135,8 @@ impl<T> Future for GetFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let poll = this.queue.poll_get(this.listing.id(), Some(cx.waker()));
-        this.listing.record(&this.queue.waiting.getters, &this.queue.state, poll)
+        this.listing
+            .record(&this.queue.waiting.getters, &this.queue.state, poll)
     }
 }
 
@@ -151,7 +155,8 @@ impl<T> Future for PutFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let poll = this.queue.poll_put(this.listing.id(), cx.waker(), &mut this.item);
-        this.listing.record(&this.queue.waiting.putters, &this.queue.state, poll)
+        this.listing
+            .record(&this.queue.waiting.putters, &this.queue.state, poll)
     }
 }
 
@@ -167,7 +172,8 @@ impl<T> Future for JoinFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let poll = this.queue.poll_join(this.listing.id(), cx.waker());
-        this.listing.record(&this.queue.waiting.joiners, &this.queue.state, poll)
+        this.listing
+            .record(&this.queue.waiting.joiners, &this.queue.state, poll)
     }
 }
 

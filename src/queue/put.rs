@@ -51,7 +51,9 @@ impl<T> Queue<T> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
         // The lock-free path first; the lock only when the ring refuses.
-        let Err(item) = self.put_into_ring(item) else { return Ok(()) };
+        let Err(item) = self.put_into_ring(item) else {
+            return Ok(());
+        };
         let mut item = Some(item);
         let mut take = || item.take().expect("an item is taken once");
         let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take, 1));
