@@ -76,21 +76,43 @@ impl Waiters {
         }
     }
 
-    /// Wakes one parked thread and one listed waker, if one is counted.
-    /// The caller holds the lock, so a counted thread has parked already.
+    /// Wakes one parked thread, if one is counted. The caller holds the
+    /// lock, so a counted thread has parked already. Listed wakers are left
+    /// to [`wake_listed`](Waiters::wake_listed), once the lock is released.
     pub(crate) fn notify_one_locked(&self) {
         if self.parked.load(SeqCst) > 0 {
             self.cv.notify_one();
-            if self.wakers.wake_one() {
-                self.parked.fetch_sub(1, SeqCst);
-            }
         }
     }
 
-    /// As [`notify_one_locked`](Waiters::notify_one_locked), from a caller
-    /// without the lock: taking it (only then) makes sure a counted thread
-    /// has parked before the notify. Inline: with nobody waiting, one load
-    /// and one branch.
+    /// Wakes up to `n` listed wakers, oldest first, for a caller that
+    /// changed the state under the lock and has released it since: a
+    /// waker's `wake` may call back into the queue. (A waker listed before
+    /// the change is still listed here, unless another wake-up took it;
+    /// one listed after saw the change.)
+    #[inline(always)]
+    pub(crate) fn wake_listed(&self, n: usize) {
+        fence_for_model();
+        if n > 0 && self.parked.load(SeqCst) > 0 {
+            self.wake_listed_slow(n);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wake_listed_slow(&self, n: usize) {
+        for _ in 0..n {
+            let Some(waker) = self.wakers.take_one() else { return };
+            // Uncounted first: a waker that panics leaves the count right.
+            self.parked.fetch_sub(1, SeqCst);
+            waker.wake();
+        }
+    }
+
+    /// Wakes one parked thread and one listed waker, if one is counted,
+    /// from a caller without the lock: taking it (only then) makes sure a
+    /// counted thread has parked before the notify. Inline: with nobody
+    /// waiting, one load and one branch.
     #[inline(always)]
     pub(crate) fn notify_one<S>(&self, lock: &Mutex<S>) {
         fence_for_model();
@@ -102,17 +124,18 @@ impl Waiters {
     #[cold]
     #[inline(never)]
     fn notify_one_slow<S>(&self, lock: &Mutex<S>) {
-        let _locked = lock.lock();
-        self.notify_one_locked();
+        drop(lock.lock());
+        self.cv.notify_one();
+        self.wake_listed(1);
     }
 
-    /// Wakes every parked thread and listed waker. The caller holds the
-    /// lock or has just released it after changing the state the waiters
-    /// look at.
+    /// Wakes every parked thread and listed waker. The caller has released
+    /// the lock after changing the state the waiters look at.
     pub(crate) fn notify_all(&self) {
         self.cv.notify_all();
-        let woken = self.wakers.wake_all();
-        self.parked.fetch_sub(woken, SeqCst);
+        let all = self.wakers.take_all();
+        self.parked.fetch_sub(all.len(), SeqCst);
+        all.into_iter().for_each(Waker::wake);
     }
 }
 

@@ -83,27 +83,22 @@ impl Wakers {
         }
     }
 
-    /// Wakes the oldest waiting waker, if any; `true` if one was.
-    pub(crate) fn wake_one(&self) -> bool {
+    /// Takes the oldest waiting waker, if any, marking its id woken; the
+    /// caller wakes it (with no lock held: `wake` may use the queue).
+    pub(crate) fn take_one(&self) -> Option<Waker> {
         let mut list = self.0.lock();
-        let Some((id, waker)) = list.waiting.pop_front() else {
-            return false;
-        };
+        let (id, waker) = list.waiting.pop_front()?;
         list.woken.push(id);
-        drop(list);
-        waker.wake();
-        true
+        Some(waker)
     }
 
-    /// Wakes every waiting waker; returns how many.
-    pub(crate) fn wake_all(&self) -> usize {
+    /// Takes every waiting waker, marking their ids woken; the caller wakes
+    /// them as [`take_one`](Wakers::take_one)'s.
+    pub(crate) fn take_all(&self) -> Vec<Waker> {
         let mut list = self.0.lock();
         let all = std::mem::take(&mut list.waiting);
         list.woken.extend(all.iter().map(|&(id, _)| id));
-        drop(list);
-        let n = all.len();
-        all.into_iter().for_each(|(_, w)| w.wake());
-        n
+        all.into_iter().map(|(_, waker)| waker).collect()
     }
 }
 

@@ -295,3 +295,82 @@ fn a_completed_future_polled_again_panics_rather_than_take_another_item() {
     assert!(again.is_err());
     assert_eq!(q.qsize(), 1, "the second item stays queued");
 }
+
+/// A waker that, when woken, looks at the queue (as one that re-polls
+/// inline or logs the queue's size would) and reports what it saw.
+struct Looks(&'static Queue<u32>, std::sync::mpsc::Sender<usize>);
+
+impl Wake for Looks {
+    fn wake(self: Arc<Self>) {
+        let _ = self.1.send(self.0.qsize());
+    }
+}
+
+/// Runs `f` on another thread; `false` if it has not returned after 10 s.
+fn returns(f: impl FnOnce() + Send + 'static) -> bool {
+    let (done, finished) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        f();
+        done.send(()).unwrap();
+    });
+    finished.recv_timeout(Duration::from_secs(10)).is_ok()
+}
+
+/// Suspicion from review: wakers were woken with the queue's lock held, so a
+/// `wake` that calls back into the queue deadlocked the put that woke it.
+/// They are woken once the lock is released, on every path.
+#[test]
+fn a_waker_may_call_back_into_the_queue() {
+    let puts: [fn(&Queue<u32>); 3] = [
+        |q| q.put(1, Timeout::NoWait).unwrap(), // lock-free, into the ring
+        |q| assert_eq!(q.put_many([1], Timeout::NoWait), Ok(1)), // with the lock
+        |q| {
+            let mut put = pin!(q.put_async(1));
+            assert!(poll_once(put.as_mut(), Waker::noop()).is_ready());
+        },
+    ];
+    for (n, put) in puts.into_iter().enumerate() {
+        let q: &'static Queue<u32> = Box::leak(Box::new(Queue::with_order(Order::Fifo, 0)));
+        let (seen, saw) = std::sync::mpsc::channel();
+        let waker = Waker::from(Arc::new(Looks(q, seen)));
+        let mut get = Box::pin(q.get_async());
+        assert!(poll_once(get.as_mut(), &waker).is_pending());
+        if !returns(move || put(q)) {
+            std::mem::forget(get); // its drop would wait for the lock forever
+            panic!("put #{n} never returned: its wake-up ran under the lock");
+        }
+        assert_eq!(saw.recv().unwrap(), 1, "put #{n}: the waker saw the item");
+    }
+}
+
+/// A waker whose `wake` drops its task's pending future (as async-task does
+/// with a dropped `Runnable`): the future leaves the queue from inside the
+/// wake-up, and must be able to.
+#[test]
+fn a_future_may_be_dropped_inside_its_wake() {
+    struct DropsTask(std::sync::Mutex<Option<std::pin::Pin<Box<tq::GetFuture<'static, u32>>>>>);
+    impl Wake for DropsTask {
+        fn wake(self: Arc<Self>) {
+            self.0.lock().unwrap().take();
+        }
+    }
+    let q: &'static Queue<u32> = Box::leak(Box::new(Queue::new(0)));
+    let task = Arc::new(DropsTask(std::sync::Mutex::new(Some(Box::pin(q.get_async())))));
+    let waker = Waker::from(Arc::clone(&task));
+    {
+        let mut slot = task.0.lock().unwrap();
+        assert!(poll_once(slot.as_mut().unwrap().as_mut(), &waker).is_pending());
+    }
+    drop(waker);
+    // A second waiter, to whom the dropped future hands its wake-up on.
+    let (woken, other_waker) = counting();
+    let mut other = Box::pin(q.get_async());
+    assert!(poll_once(other.as_mut(), &other_waker).is_pending());
+    let finished = returns(move || q.put(1, Timeout::NoWait).unwrap());
+    if !finished {
+        std::mem::forget(other); // its drop would wait for the lock forever
+        panic!("the put never returned: the future dropped inside wake() took the lock");
+    }
+    assert_eq!(woken.0.load(SeqCst), 1, "the wake-up went on to the other waiter");
+    assert_eq!(poll_once(other.as_mut(), &other_waker), Poll::Ready(Ok(1)));
+}

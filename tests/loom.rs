@@ -611,3 +611,92 @@ fn the_put_descriptor_follows_racing_puts_and_gets() {
         );
     });
 }
+
+/// A get future polled once and dropped, a wake-up perhaps on its way to
+/// it: the waiting future still gets an item.
+#[test]
+fn a_get_future_dropped_after_one_poll_hands_its_wake_up_on() {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
+        let dropper = spawn(&q, |q| {
+            let mut f = Box::pin(q.get_async());
+            let polled = f.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            drop(f);
+            match polled {
+                std::task::Poll::Ready(r) => Some(r.unwrap()),
+                std::task::Poll::Pending => None,
+            }
+        });
+        let waiter = spawn(&q, |q| loom::future::block_on(q.get_async()).unwrap());
+        q.put(1, FOREVER).unwrap();
+        if dropper.join().unwrap().is_some() {
+            q.put(2, FOREVER).unwrap();
+        }
+        waiter.join().unwrap();
+    });
+}
+
+/// The same queue twice in one `get_any`, beside a blocking getter.
+#[test]
+fn get_any_on_one_queue_twice_and_a_blocking_getter() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[]);
+        let any = spawn(&q, |q| tq::get_any(&[q, q], FOREVER).unwrap().1);
+        let getter = spawn(&q, |q| q.get(FOREVER).unwrap());
+        q.put(1, FOREVER).unwrap();
+        q.put(2, FOREVER).unwrap();
+        let got = [any.join().unwrap(), getter.join().unwrap()];
+        assert_eq!(sorted(got.to_vec()), [1, 2]);
+    });
+}
+
+/// `task_done_all` and an immediate shutdown wake an async joiner too.
+#[test]
+fn join_async_returns_after_task_done_all() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1]);
+        let joiner = spawn(&q, |q| loom::future::block_on(q.join_async()));
+        assert_eq!(q.task_done_all(), 1);
+        joiner.join().unwrap();
+    });
+}
+
+#[test]
+fn join_async_returns_after_an_immediate_shutdown() {
+    model_both(|backing| {
+        let q = queue_with(backing, 0, &[1]);
+        let joiner = spawn(&q, |q| loom::future::block_on(q.join_async()));
+        assert_eq!(q.shutdown(true), [1]);
+        joiner.join().unwrap();
+    });
+}
+
+/// An async putter and an async getter through one slot.
+#[test]
+fn async_putter_and_async_getter_through_one_slot() {
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
+        let putter = spawn(&q, |q| loom::future::block_on(q.put_async(2)).unwrap());
+        let getter = spawn(&q, |q| {
+            loom::future::block_on(async { (q.get_async().await.unwrap(), q.get_async().await.unwrap()) })
+        });
+        putter.join().unwrap();
+        assert_eq!(getter.join().unwrap(), (1, 2));
+    });
+}
+
+/// Shrinking with the put descriptor made, racing a get.
+#[test]
+fn the_put_descriptor_follows_a_shrink_racing_a_get() {
+    use std::os::fd::AsRawFd;
+    model_both(|backing| {
+        let q = queue_with(backing, 2, &[1]);
+        let fd = q.put_fd().unwrap().as_raw_fd();
+        let getter = spawn(&q, |q| q.get(Timeout::NoWait).is_ok());
+        q.set_maxsize(1);
+        getter.join().unwrap();
+        assert_eq!(readable(fd), q.qsize() < 1, "readable iff there is room");
+    });
+}

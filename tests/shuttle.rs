@@ -574,3 +574,165 @@ fn async_and_blocking_calls_on_one_ring_move_every_item_once() {
         assert_fifo_exactly_once(&[items_of(1, 2), items_of(2, 2)].concat(), &got);
     });
 }
+
+/// Both descriptors of `q`.
+fn descriptors_of(q: &Queue<u32>) -> (std::os::fd::RawFd, std::os::fd::RawFd) {
+    use std::os::fd::AsRawFd;
+    (q.get_fd().unwrap().as_raw_fd(), q.put_fd().unwrap().as_raw_fd())
+}
+
+/// Asserts that `q`'s descriptors show what a get and a put would do now.
+fn assert_descriptors_follow(q: &Queue<u32>, fds: (std::os::fd::RawFd, std::os::fd::RawFd)) {
+    let (left, max, shut) = (q.qsize(), q.maxsize(), q.is_shutdown());
+    assert_eq!(
+        readable(fds.0),
+        shut || left > 0,
+        "get fd: {left} left, max {max}, shut {shut}"
+    );
+    assert_eq!(
+        readable(fds.1),
+        shut || max == 0 || left < max,
+        "put fd: {left} left, max {max}, shut {shut}"
+    );
+}
+
+#[test]
+fn descriptors_follow_two_getters_and_two_putters() {
+    check(|| {
+        let q = queue_with(2, &[1]);
+        let fds = descriptors_of(&q);
+        let putters = [1, 2].map(|p| spawn(&q, move |q| q.put_nowait(p * PER).is_ok()));
+        let getters = [0, 1].map(|_| spawn(&q, |q| q.get_nowait().ok()));
+        let put = putters.into_iter().map(|p| p.join().unwrap()).filter(|&ok| ok).count();
+        let got = getters.into_iter().filter_map(|g| g.join().unwrap()).count();
+        assert_descriptors_follow(&q, fds);
+        assert_eq!(q.qsize(), 1 + put - got, "every item put is got or left");
+    });
+}
+
+#[test]
+fn descriptors_follow_a_shrink_racing_puts_and_gets() {
+    check(|| {
+        let q = queue_with(3, &[1, 2]);
+        let fds = descriptors_of(&q);
+        let shrinker = spawn(&q, |q| q.set_maxsize(1));
+        let putter = spawn(&q, |q| q.put_nowait(3).is_ok());
+        let getter = spawn(&q, |q| (q.get_nowait().ok(), q.get_nowait().ok()));
+        shrinker.join().unwrap();
+        putter.join().unwrap();
+        getter.join().unwrap();
+        assert_descriptors_follow(&q, fds);
+        // And after more traffic at the new bound.
+        let _ = q.put_nowait(4);
+        assert_descriptors_follow(&q, fds);
+        let _ = q.get_nowait();
+        assert_descriptors_follow(&q, fds);
+    });
+}
+
+#[test]
+fn descriptors_follow_a_shutdown_racing_puts_and_gets() {
+    check(|| {
+        let q = queue_with(1, &[]);
+        let fds = descriptors_of(&q);
+        let putter = spawn(&q, |q| q.put_nowait(1).is_ok());
+        let getter = spawn(&q, |q| q.get_nowait().ok());
+        let shut = spawn(&q, |q| q.shutdown(false));
+        putter.join().unwrap();
+        getter.join().unwrap();
+        shut.join().unwrap();
+        assert_descriptors_follow(&q, fds);
+    });
+}
+
+/// A bound one above the ring: the ring fills, one item overflows.
+#[test]
+fn descriptors_follow_puts_and_gets_across_the_overflow() {
+    let body = || {
+        let before: Vec<u32> = (0..RING_CAPACITY as u32 - 1).collect();
+        let q = queue_with(RING_CAPACITY + 1, &before);
+        let fds = descriptors_of(&q);
+        let putter = spawn(&q, |q| {
+            (
+                q.put_nowait(PER).is_ok(),
+                q.put_nowait(PER + 1).is_ok(),
+                q.put_nowait(PER + 2).is_ok(),
+            )
+        });
+        let getter = spawn(&q, |q| (q.get_nowait().ok(), q.get_nowait().ok()));
+        putter.join().unwrap();
+        getter.join().unwrap();
+        assert_descriptors_follow(&q, fds);
+        while q.get_nowait().is_ok() {}
+        assert_descriptors_follow(&q, fds);
+    };
+    let n = (iterations() / 10).max(1);
+    shuttle::check_random(body, n);
+    shuttle::check_pct(body, n, PCT_DEPTH);
+}
+
+#[test]
+fn get_any_on_the_same_queue_twice_beside_a_blocking_getter() {
+    check(|| {
+        let q = queue_with(0, &[]);
+        let any = |q: &Queue<u32>| tq::get_any(&[q, q], FOREVER).unwrap().1;
+        let waiters = [spawn(&q, any), spawn(&q, any), spawn(&q, |q| q.get(FOREVER).unwrap())];
+        for n in 1..=3 {
+            q.put(n, FOREVER).unwrap();
+        }
+        let got = waiters.map(|w| w.join().unwrap());
+        assert_eq!(sorted(got.to_vec()), [1, 2, 3]);
+    });
+}
+
+/// A future polled once and dropped, a wake-up possibly already on its way:
+/// the other waiter still gets the item.
+#[test]
+fn a_get_future_dropped_after_one_poll_loses_no_wake_up() {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+    check(|| {
+        let q = queue_with(0, &[]);
+        let dropper = spawn(&q, |q| {
+            let mut f = Box::pin(q.get_async());
+            let polled = f.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            drop(f);
+            polled.is_ready()
+        });
+        let waiter = spawn(&q, |q| shuttle::future::block_on(q.get_async()).unwrap());
+        let blocking = spawn(&q, |q| q.get(FOREVER).unwrap());
+        q.put(1, FOREVER).unwrap();
+        q.put(2, FOREVER).unwrap();
+        let took = dropper.join().unwrap();
+        if took {
+            // The dropped future took one: put a third for the two waiters.
+            q.put(3, FOREVER).unwrap();
+        }
+        let mut got = vec![waiter.join().unwrap(), blocking.join().unwrap()];
+        got.extend(drain_nowait(&q));
+        assert_eq!(got.len(), 2);
+    });
+}
+
+#[test]
+fn a_put_future_dropped_after_one_poll_loses_no_wake_up() {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+    check(|| {
+        let q = queue_with(1, &[1]);
+        let dropper = spawn(&q, |q| {
+            let mut f = Box::pin(q.put_async(2));
+            let polled = f.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            drop(f);
+            polled.is_ready()
+        });
+        let waiter = spawn(&q, |q| shuttle::future::block_on(q.put_async(3)).unwrap());
+        assert_eq!(q.get(FOREVER), Ok(1));
+        let took = dropper.join().unwrap();
+        if took {
+            assert_eq!(q.get(FOREVER), Ok(2));
+        }
+        waiter.join().unwrap();
+        assert_eq!(drain_nowait(&q), [3]);
+    });
+}

@@ -100,7 +100,9 @@ pub(crate) fn get_any_of<'q, T: 'q>(
             // Look again, this time listed on every queue.
             None => parked = Some(Parker::new()),
             Some((parker, _)) => {
-                if !parker.park(expiry.deadline()) {
+                // Woken or not, the deadline ends the wait: wake-ups that
+                // keep coming while others win the items must not stretch it.
+                if !parker.park(expiry.deadline()) || expiry.passed() {
                     // The deadline: one last look, no longer listed.
                     leave(n, &queue, id, listed);
                     listed = false;

@@ -68,10 +68,12 @@ impl<T> Queue<T> {
     /// and `spin` say.
     #[inline]
     fn get_locked(&self, mut expiry: Expiry, spin: Spin<impl Fn() -> bool>) -> Result<T, GetError> {
-        let (_s, got) = self.wait_for_item(&mut expiry, spin);
+        let (s, got) = self.wait_for_item(&mut expiry, spin);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
             self.waiting.putters.notify_one_locked();
+            drop(s);
+            self.waiting.putters.wake_listed(1);
         }
         result
     }
@@ -150,7 +152,8 @@ impl<T> Queue<T> {
         let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), Spin::Until(self.may_get()));
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
-        // queue; an `Extend` that stops early leaves the rest queued.
+        // queue (a listed one once the lock is released); an `Extend` that
+        // stops early leaves the rest queued.
         let mut moved = 0;
         let mut first = Some(first);
         let items = std::iter::from_fn(|| first.take().or_else(|| self.try_get(&mut s)?.ok()));
@@ -159,6 +162,8 @@ impl<T> Queue<T> {
             self.waiting.putters.notify_one_locked();
         }));
         self.sync_signals(&s);
+        drop(s);
+        self.waiting.putters.wake_listed(moved);
         Ok(moved)
     }
 }

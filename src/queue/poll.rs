@@ -27,10 +27,18 @@ impl<T> Queue<T> {
             self.waiting.getters.list(id, waker);
             got = self.try_get(&mut s);
         }
-        if let Some(Ok(_)) = got {
+        let taken = matches!(got, Some(Ok(_)));
+        if taken {
             self.waiting.putters.notify_one_locked();
         }
         self.sync_signals(&s);
+        if got.is_none() && waker.is_none() {
+            self.signal_missed(false);
+        }
+        drop(s);
+        if taken {
+            self.waiting.putters.wake_listed(1);
+        }
         got.map_or(Poll::Pending, Poll::Ready)
     }
 
@@ -54,7 +62,10 @@ impl<T> Queue<T> {
         drop(s);
         match put {
             None => Poll::Pending,
-            Some(Ok(_)) => Poll::Ready(Ok(())),
+            Some(Ok(n)) => {
+                self.waiting.getters.wake_listed(n);
+                Poll::Ready(Ok(()))
+            }
             Some(Err(e)) => Poll::Ready(Err(e.map(|()| item.take().expect("a refused item is kept")))),
         }
     }

@@ -59,7 +59,10 @@ impl<T> Queue<T> {
         let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take, 1));
         drop(s);
         match put.unwrap_or(Err(PutError::Full(()))) {
-            Ok(_) => Ok(()),
+            Ok(n) => {
+                self.waiting.getters.wake_listed(n);
+                Ok(())
+            }
             Err(e) => Err(e.map(|()| item.take().expect("a refused item is kept"))),
         }
     }
@@ -78,7 +81,8 @@ impl<T> Queue<T> {
     }
 
     /// Puts the items `next` yields, up to `max` of them, while there is room
-    /// now, announcing each to a parked getter; `Ok(n)` says how many went
+    /// now, announcing each to a parked getter (the caller wakes as many
+    /// listed ones once it released the lock: `Waiters::wake_listed`); `Ok(n)` says how many went
     /// in (at least one), `None` that not even the first fitted (`next` is
     /// not called then). Runs with the lock held, and keeps lock-free putters
     /// out until it is done, so that no other put lands between its items.
@@ -204,8 +208,13 @@ impl<T> Queue<T> {
         }
         let total = items.len();
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
-        let (_s, put) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next, total));
-        put.unwrap_or(Err(PutError::Full(())))
+        let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next, total));
+        drop(s);
+        let put = put.unwrap_or(Err(PutError::Full(())));
+        if let Ok(n) = put {
+            self.waiting.getters.wake_listed(n);
+        }
+        put
     }
 }
 
