@@ -2,7 +2,9 @@
 //! async tasks (`get_async` and friends) and threads waiting on several
 //! queues at once (`get_any`). Each is a [`Waker`] listed under an id in
 //! the [`Wakers`] of every condition it waits for; the side that would
-//! notify a parked thread wakes the oldest one listed too.
+//! notify a parked thread wakes the oldest one listed too, once it has
+//! released the queue's lock (a waker's `wake` may call back into the
+//! queue, or drop the future that listed it).
 //!
 //! A woken waker leaves the list of waiting ones, so one wake-up goes to one
 //! waiter, as `notify_one` does for threads; its id is kept among the woken
