@@ -66,7 +66,7 @@ impl<T> Queue<T> {
 
     /// `get` with the lock: from the ring or the store, waiting as `expiry`
     /// and `spin` say.
-    #[inline]
+    #[inline(always)]
     fn get_locked(&self, mut expiry: Expiry, spin: Spin<impl Fn() -> bool>) -> Result<T, GetError> {
         let (s, got) = self.wait_for_item(&mut expiry, spin);
         let result = got.unwrap_or(Err(GetError::Empty));
@@ -107,7 +107,7 @@ impl<T> Queue<T> {
 
     /// Waits as a getter, spinning first as `spin` says: until an item is
     /// there, or the queue is shut down and drained.
-    #[inline]
+    #[inline(always)]
     fn wait_for_item(
         &self,
         expiry: &mut Expiry,
