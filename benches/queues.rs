@@ -1,7 +1,9 @@
-//! Criterion benches: `tq::Queue` against crossbeam-channel, flume and
-//! std::sync::mpsc, in the scenarios of the C bench (benches/c): SPSC
+//! Criterion benches: `tq::Queue` against crossbeam-channel, flume, kanal
+//! and std::sync::mpsc, in the scenarios of the C bench (benches/c): SPSC
 //! unbounded, bounded 1024 and bounded 1 (hand-off), MPMC 2x2 and 4x4
 //! bounded 1024, ping-pong over two queues, and task_done/join (tq only).
+//! The hand-off and ping-pong cases run twice, their two threads pinned to
+//! one CPU (`_same_cpu`) and to two (`_two_cpus`).
 //!
 //! Each criterion iteration is one whole run of a scenario (threads, items
 //! 1..=n, checksums) with the same item counts as the C bench, since short
@@ -12,6 +14,8 @@
 
 #[path = "queues/peers.rs"]
 mod peers;
+#[path = "queues/pin.rs"]
+mod pin;
 #[path = "queues/scenarios.rs"]
 mod scenarios;
 
@@ -20,7 +24,8 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
-use peers::{Crossbeam, Flume, Peer, StdMpsc, Tq};
+use peers::{Crossbeam, Flume, Kanal, Peer, StdMpsc, Tq};
+use pin::Pinning;
 
 /// A smoke run: TQ_BENCH_QUICK=1, or not run by `cargo bench` (which passes `--bench`).
 fn quick() -> bool {
@@ -56,10 +61,18 @@ macro_rules! for_peers {
     };
 }
 
-fn spsc(c: &mut Criterion, name: &str, capacity: usize, n: u64) {
+fn spsc(c: &mut Criterion, name: &str, capacity: usize, n: u64, pinning: Pinning) {
     let mut g = group(c, name, n);
-    for_peers!(g, [Tq, Crossbeam, Flume, StdMpsc], |P| scenarios::spsc::<P>(
-        name, capacity, n
+    for_peers!(g, [Tq, Crossbeam, Flume, Kanal, StdMpsc], |P| scenarios::spsc::<P>(
+        name, capacity, n, pinning
+    ));
+    g.finish();
+}
+
+fn pingpong(c: &mut Criterion, name: &str, n: u64, pinning: Pinning) {
+    let mut g = group(c, name, n);
+    for_peers!(g, [Tq, Crossbeam, Flume, Kanal, StdMpsc], |P| scenarios::pingpong::<P>(
+        name, n, pinning
     ));
     g.finish();
 }
@@ -67,7 +80,7 @@ fn spsc(c: &mut Criterion, name: &str, capacity: usize, n: u64) {
 /// std's mpsc has one consumer: it sits the MPMC scenarios out.
 fn mpmc(c: &mut Criterion, name: &str, threads: u64, n: u64) {
     let mut g = group(c, name, n);
-    for_peers!(g, [Tq, Crossbeam, Flume], |P| scenarios::mpmc::<P>(
+    for_peers!(g, [Tq, Crossbeam, Flume, Kanal], |P| scenarios::mpmc::<P>(
         name,
         1024,
         threads,
@@ -79,16 +92,16 @@ fn mpmc(c: &mut Criterion, name: &str, threads: u64, n: u64) {
 
 fn all(c: &mut Criterion) {
     // The counts of benches/c/scenarios.c.
-    spsc(c, "spsc_unbounded", 0, items(1_000_000));
-    spsc(c, "spsc_bounded_1024", 1024, items(1_000_000));
-    spsc(c, "spsc_bounded_1", 1, items(100_000));
+    spsc(c, "spsc_unbounded", 0, items(1_000_000), Pinning::Free);
+    spsc(c, "spsc_bounded_1024", 1024, items(1_000_000), Pinning::Free);
+    for (pinning, suffix) in Pinning::PINNED.into_iter().filter(|(p, _)| p.possible()) {
+        spsc(c, &format!("spsc_bounded_1_{suffix}"), 1, items(100_000), pinning);
+    }
     mpmc(c, "mpmc_2x2_bounded_1024", 2, items(500_000));
     mpmc(c, "mpmc_4x4_bounded_1024", 4, items(500_000));
-
-    let n = items(50_000);
-    let mut g = group(c, "pingpong", n);
-    for_peers!(g, [Tq, Crossbeam, Flume, StdMpsc], |P| scenarios::pingpong::<P>(n));
-    g.finish();
+    for (pinning, suffix) in Pinning::PINNED.into_iter().filter(|(p, _)| p.possible()) {
+        pingpong(c, &format!("pingpong_{suffix}"), items(50_000), pinning);
+    }
 
     let n = items(500_000);
     let mut g = group(c, "task_done_join", n);

@@ -5,31 +5,35 @@
 #      TBB (each peer only if its Debian package is installed), plus the
 #      timed-wait overshoot;
 #   2. the criterion bench (benches/queues.rs): tq::Queue against
-#      crossbeam-channel, flume and std::sync::mpsc;
+#      crossbeam-channel, flume, kanal and std::sync::mpsc;
 #   3. Python's queue.Queue (benches/python/bench_queue.py);
-#   4. scripts/bench_report.py: the Markdown table and the chart.
-# A wrong checksum anywhere fails the run. A full run takes about 5 minutes
-# on 2 cores (up to 10 on a busy machine); raw output stays in docs/perf/raw/
-# (not committed).
+#   4. scripts/instructions.sh: instructions per uncontended put+get with
+#      callgrind (docs/perf/instructions.md), skipped without valgrind;
+#   5. scripts/bench_report.py: the Markdown tables and the chart.
+# The hand-off and ping-pong cases run twice everywhere, their two threads
+# pinned to one CPU and to two. A wrong checksum anywhere fails the run. A
+# full run takes about 10 minutes on 2 cores (up to 15 on a busy machine);
+# raw output stays in docs/perf/raw/ (not committed).
 #
 # usage: scripts/bench.sh [--quick] [--repeats N] [--install-peers]
 #   --quick          smoke run: 1 repeat, a few items, short criterion runs
 #   --repeats N      timed runs per C and Python cell, median taken (default 10;
 #                    criterion always takes 10 samples)
-#   --install-peers  as root, apt-get install the C/C++ peers first:
+#   --install-peers  as root, apt-get install the C/C++ peers and valgrind first:
 #                    apt-get install -y libglib2.0-dev libconcurrentqueue-dev \
-#                        libreaderwriterqueue-dev libtbb-dev pkg-config
+#                        libreaderwriterqueue-dev libtbb-dev pkg-config valgrind
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 cd "$TQ_ROOT"
 
 PEER_PACKAGES=(libglib2.0-dev libconcurrentqueue-dev libreaderwriterqueue-dev libtbb-dev pkg-config)
+COUNT_PACKAGES=(valgrind) # for scripts/instructions.sh
 
 usage() {
     sed -n '/^# usage:/,/^set -e/p' "$TQ_ROOT/scripts/bench.sh" | sed '$d; s/^# \{0,1\}//'
 }
 
-command="scripts/bench.sh $*"
+command="scripts/bench.sh${*:+ $*}"
 quick=0
 repeats=10
 install_peers=0
@@ -51,19 +55,21 @@ case $repeats in '' | *[!0-9]* | 0) usage >&2; exit 2 ;; esac
 
 if [ "$install_peers" = 1 ]; then
     if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq "${PEER_PACKAGES[@]}" \
+        apt-get update -qq && apt-get install -y -qq "${PEER_PACKAGES[@]}" "${COUNT_PACKAGES[@]}" \
             || echo "bench: could not install the peers; the missing ones are skipped" >&2
     else
-        echo "bench: --install-peers needs root; run: sudo apt-get install -y ${PEER_PACKAGES[*]}" >&2
+        echo "bench: --install-peers needs root; run: sudo apt-get install -y ${PEER_PACKAGES[*]} ${COUNT_PACKAGES[*]}" >&2
         echo "bench: going on with the peers that are installed" >&2
     fi
 fi
 
 if [ "$quick" = 1 ]; then
     run_args=(--quick)
+    count_args=(--quick)
     export TQ_BENCH_QUICK=1
 else
     run_args=(--repeats "$repeats")
+    count_args=()
 fi
 
 out="$TQ_ROOT/docs/perf"
@@ -103,6 +109,14 @@ echo "== Python queue.Queue" >&2
 python3 benches/python/bench_queue.py "${run_args[@]}" >"$raw/python.csv"
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw/env.txt"
+
+# Counts, not times: after the timed runs, so that it does not load the machine under them.
+if command -v valgrind >/dev/null 2>&1; then
+    echo "== instruction counts (scripts/instructions.sh)" >&2
+    scripts/instructions.sh "${count_args[@]}"
+else
+    echo "bench: no valgrind: instruction counts skipped (apt-get install valgrind, or --install-peers)" >&2
+fi
 
 # The chart wants matplotlib; without it (and without PyPI) the report draws an SVG itself.
 if ! python3 -c 'import matplotlib' 2>/dev/null; then

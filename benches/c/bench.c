@@ -160,8 +160,11 @@ int main(int argc, char **argv) {
     printf("# tq C bench: repeats=%d scale=%g queues:", o.repeats, o.scale);
     for (size_t i = 0; i < adapter_count; i++) printf(" %s", adapters[i]->name);
     printf("\n");
-    for (size_t i = 0; i < scenario_count; i++)
-        if (selected(o.scenarios, scenarios[i].name)) bench_scenario(&scenarios[i], &o);
+    for (size_t i = 0; i < scenario_count; i++) {
+        if (!selected(o.scenarios, scenarios[i].name)) continue;
+        if (scenario_possible(&scenarios[i])) bench_scenario(&scenarios[i], &o);
+        else fprintf(stderr, "%s: skipped (needs two usable CPUs)\n", scenarios[i].name);
+    }
     if (selected(o.scenarios, "overshoot")) bench_overshoot(&o);
     return 0;
 }

@@ -1,8 +1,11 @@
-/* Runs the scenarios with pthreads, times them, and checks every item. */
+/* Runs the scenarios with pthreads, times them, and checks every item.
+ * Every thread of a run is spawned for it, so pinning one never pins the
+ * thread that drives the bench. */
 #define _GNU_SOURCE
 #include "scenarios.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,13 +15,15 @@
 /* Item counts aim at runs of some tens of milliseconds: on a small, shared
  * machine many short runs give a steadier median than a few long ones. */
 const scenario scenarios[] = {
-    {"spsc_unbounded", SCENARIO_STREAM, 1, 1, 0, 1000000},
-    {"spsc_bounded_1024", SCENARIO_STREAM, 1, 1, 1024, 1000000},
-    {"spsc_bounded_1", SCENARIO_STREAM, 1, 1, 1, 100000},
-    {"mpmc_2x2_bounded_1024", SCENARIO_STREAM, 2, 2, 1024, 500000},
-    {"mpmc_4x4_bounded_1024", SCENARIO_STREAM, 4, 4, 1024, 500000},
-    {"pingpong", SCENARIO_PINGPONG, 1, 1, 0, 50000},
-    {"task_done_join", SCENARIO_TASK_DONE, 1, 1, 0, 500000},
+    {"spsc_unbounded", SCENARIO_STREAM, 1, 1, 0, 1000000, PIN_FREE},
+    {"spsc_bounded_1024", SCENARIO_STREAM, 1, 1, 1024, 1000000, PIN_FREE},
+    {"spsc_bounded_1_same_cpu", SCENARIO_STREAM, 1, 1, 1, 100000, PIN_SAME_CPU},
+    {"spsc_bounded_1_two_cpus", SCENARIO_STREAM, 1, 1, 1, 100000, PIN_TWO_CPUS},
+    {"mpmc_2x2_bounded_1024", SCENARIO_STREAM, 2, 2, 1024, 500000, PIN_FREE},
+    {"mpmc_4x4_bounded_1024", SCENARIO_STREAM, 4, 4, 1024, 500000, PIN_FREE},
+    {"pingpong_same_cpu", SCENARIO_PINGPONG, 1, 1, 0, 50000, PIN_SAME_CPU},
+    {"pingpong_two_cpus", SCENARIO_PINGPONG, 1, 1, 0, 50000, PIN_TWO_CPUS},
+    {"task_done_join", SCENARIO_TASK_DONE, 1, 1, 0, 500000, PIN_FREE},
 };
 const size_t scenario_count = sizeof scenarios / sizeof scenarios[0];
 
@@ -27,6 +32,36 @@ unsigned scenario_needs(const scenario *s) {
     if (s->producers > 1 || s->consumers > 1) caps |= BENCH_MPMC;
     if (s->kind == SCENARIO_TASK_DONE) caps |= BENCH_TASK_DONE;
     return caps;
+}
+
+/* Up to two of the CPUs the calling thread may use, into cpus; returns how many. */
+static int usable_cpus(int cpus[2]) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) {
+        perror("sched_getaffinity");
+        exit(2);
+    }
+    int n = 0;
+    for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+        if (CPU_ISSET(c, &set)) cpus[n++] = c;
+    return n;
+}
+
+int scenario_possible(const scenario *s) {
+    int cpus[2];
+    return s->pinning != PIN_TWO_CPUS || usable_cpus(cpus) == 2;
+}
+
+/* The CPU thread number `i` of a run of `s` goes to, or -1 (PIN_FREE). */
+static int thread_cpu(const scenario *s, int i) {
+    int cpus[2];
+    int n = usable_cpus(cpus);
+    switch (s->pinning) {
+    case PIN_FREE: return -1;
+    case PIN_SAME_CPU: return cpus[0];
+    case PIN_TWO_CPUS: return cpus[i % n];
+    }
+    return -1;
 }
 
 /* What a consumer saw: count, sum and sum of squares (mod 2^64) of items. */
@@ -70,7 +105,7 @@ static double now_seconds(void) {
 typedef struct run_ctx {
     const bench_adapter *a;
     void *q, *back;          /* back: the reply queue of ping-pong */
-    size_t per_producer;     /* items each producer puts */
+    size_t per_producer;     /* items each producer (or a pair run's lead) puts */
     int consumers;
     atomic_int producers_left;
     pthread_barrier_t start; /* every thread starts together */
@@ -81,13 +116,25 @@ typedef struct run_ctx {
  * other thread (the one that spawned them) gets scheduled. */
 typedef struct worker {
     run_ctx *ctx;
+    int cpu;             /* pinned to it, or -1 */
     size_t first;        /* a producer puts first .. first + per_producer - 1 */
     checksum got;        /* what a consumer got */
     double start, end;   /* seconds on the monotonic clock */
 } worker;
 
-/* Waits for every thread of the run, then starts the worker's clock. */
+/* Pins the thread (if the worker says so), waits for every thread of the
+ * run, then starts the worker's clock. */
 static void worker_go(worker *w) {
+    if (w->cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(w->cpu, &set);
+        int err = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+        if (err != 0) {
+            fprintf(stderr, "pthread_setaffinity_np to CPU %d failed (error %d)\n", w->cpu, err);
+            exit(2);
+        }
+    }
     pthread_barrier_wait(&w->ctx->start);
     w->start = now_seconds();
 }
@@ -166,7 +213,7 @@ static double run_stream(const scenario *s, run_ctx *ctx, size_t n) {
     atomic_init(&ctx->producers_left, np);
     pthread_barrier_init(&ctx->start, NULL, (unsigned)nt);
     for (int i = 0; i < nt; i++) {
-        w[i] = (worker){.ctx = ctx, .first = 1 + (size_t)i * ctx->per_producer};
+        w[i] = (worker){.ctx = ctx, .cpu = thread_cpu(s, i), .first = 1 + (size_t)i * ctx->per_producer};
         spawn(&threads[i], i < np ? producer : consumer, &w[i]);
     }
     checksum all = {0};
@@ -179,17 +226,16 @@ static double run_stream(const scenario *s, run_ctx *ctx, size_t n) {
     return span(w, nt);
 }
 
-/* The calling thread runs `self` as worker 0 against `fn` as worker 1. */
-static double run_pair(const scenario *s, run_ctx *ctx, size_t n, void (*self)(worker *, size_t),
-                       void *(*fn)(void *)) {
-    pthread_t partner;
-    worker w[2] = {{.ctx = ctx}, {.ctx = ctx}};
+/* Runs `lead` as worker 0 against `partner` as worker 1, each in a thread of
+ * its own; the lead moves the n items. */
+static double run_pair(const scenario *s, run_ctx *ctx, size_t n, void *(*lead)(void *), void *(*partner)(void *)) {
+    pthread_t threads[2];
+    worker w[2] = {{.ctx = ctx, .cpu = thread_cpu(s, 0)}, {.ctx = ctx, .cpu = thread_cpu(s, 1)}};
+    ctx->per_producer = n;
     pthread_barrier_init(&ctx->start, NULL, 2);
-    spawn(&partner, fn, &w[1]);
-    worker_go(&w[0]);
-    self(&w[0], n);
-    w[0].end = now_seconds();
-    pthread_join(partner, NULL);
+    spawn(&threads[0], lead, &w[0]);
+    spawn(&threads[1], partner, &w[1]);
+    for (int i = 0; i < 2; i++) pthread_join(threads[i], NULL);
     pthread_barrier_destroy(&ctx->start);
     checksum all = w[0].got; /* one of the two checksums, the other is empty */
     checksum_merge(&all, &w[1].got);
@@ -198,25 +244,35 @@ static double run_pair(const scenario *s, run_ctx *ctx, size_t n, void (*self)(w
 }
 
 /* Ping-pong: sends 1..n one at a time, waiting for each to come back. */
-static void pinger(worker *w, size_t n) {
+static void *pinger(void *p) {
+    worker *w = p;
     run_ctx *ctx = w->ctx;
+    size_t n = ctx->per_producer;
     checksum got = {0};
+    worker_go(w);
     for (size_t i = 1; i <= n; i++) {
         ctx->a->put(ctx->q, i);
         checksum_add(&got, ctx->a->get(ctx->back));
     }
     ctx->a->put(ctx->q, BENCH_PILL);
+    w->end = now_seconds();
     w->got = got;
+    return NULL;
 }
 
 /* task_done/join: puts 1..n, joining the queue after every batch. */
-static void batcher(worker *w, size_t n) {
+static void *batcher(void *p) {
+    worker *w = p;
     run_ctx *ctx = w->ctx;
+    size_t n = ctx->per_producer;
+    worker_go(w);
     for (size_t i = 1; i <= n; i++) {
         ctx->a->put(ctx->q, i);
         if (i % TASK_DONE_BATCH == 0 || i == n) ctx->a->join(ctx->q);
     }
     ctx->a->put(ctx->q, BENCH_PILL);
+    w->end = now_seconds();
+    return NULL;
 }
 
 double scenario_run(const scenario *s, const bench_adapter *a, size_t items, size_t *items_done) {

@@ -13,6 +13,15 @@ typedef enum scenario_kind {
     SCENARIO_TASK_DONE, /* a producer puts a batch and joins; the consumer task_done()s */
 } scenario_kind;
 
+/* Where the threads of a run go. A hand-off or ping-pong run is fast or slow
+ * depending on whether its two threads share a CPU, which the scheduler
+ * decides anew each run; pinned, each run measures one of the two cases. */
+typedef enum scenario_pinning {
+    PIN_FREE,     /* wherever the scheduler puts them */
+    PIN_SAME_CPU, /* all on the first CPU the process may use */
+    PIN_TWO_CPUS, /* alternately on the first two (producers/pinger first) */
+} scenario_pinning;
+
 /* One scenario; `items` is the default count per run (round trips for ping-pong). */
 typedef struct scenario {
     const char *name;
@@ -20,6 +29,7 @@ typedef struct scenario {
     int producers, consumers;
     size_t capacity; /* 0 = unbounded */
     size_t items;
+    scenario_pinning pinning;
 } scenario;
 
 /* Items a SCENARIO_TASK_DONE producer puts between two joins. */
@@ -30,6 +40,9 @@ extern const size_t scenario_count;
 
 /* The adapter capabilities (enum bench_caps) scenario `s` needs. */
 unsigned scenario_needs(const scenario *s);
+
+/* Whether this machine can run `s`: PIN_TWO_CPUS needs two usable CPUs. */
+int scenario_possible(const scenario *s);
 
 /* Runs `s` once on a fresh queue of `a` with `items` items (rounded to a
  * multiple of the producer count) and returns the seconds it took, thread

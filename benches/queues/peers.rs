@@ -91,6 +91,30 @@ impl Peer for Flume {
     }
 }
 
+/// `kanal::{bounded, unbounded}`.
+pub struct Kanal;
+
+impl Peer for Kanal {
+    const NAME: &'static str = "kanal";
+    type Tx = kanal::Sender<u64>;
+    type Rx = kanal::Receiver<u64>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        match capacity {
+            0 => kanal::unbounded(),
+            n => kanal::bounded(n),
+        }
+    }
+
+    fn put(tx: &Self::Tx, item: u64) {
+        tx.send(item).expect("kanal send");
+    }
+
+    fn get(rx: &Self::Rx) -> u64 {
+        rx.recv().expect("kanal recv")
+    }
+}
+
 /// `std::sync::mpsc::{channel, sync_channel}`.
 pub struct StdMpsc;
 

@@ -1,7 +1,9 @@
 //! The scenarios of the C bench (benches/c/scenarios.c), in Rust: each run
 //! moves the items 1..=n, every consumer checksums what it gets, and a wrong
 //! checksum panics, which fails the bench. A run's time goes from the first
-//! thread's start to the last thread's end, thread spawning excluded.
+//! thread's start to the last thread's end, thread spawning excluded. Every
+//! thread of a run is spawned for it, so pinning one (`Pinning`) never pins
+//! the thread that runs the bench.
 
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,6 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::peers::Peer;
+use super::pin::{Pinning, pin};
 
 /// The item that tells a consumer to stop; never a real item.
 const PILL: u64 = u64::MAX;
@@ -54,8 +57,12 @@ struct Span {
     end: Instant,
 }
 
-/// Runs `work` after every thread of the run reached `start`, timing it.
-fn timed<R>(start: &Barrier, work: impl FnOnce() -> R) -> (Span, R) {
+/// Pins the calling thread to `cpu` (if any), then runs `work` after every
+/// thread of the run reached `start`, timing it.
+fn timed<R>(start: &Barrier, cpu: Option<usize>, work: impl FnOnce() -> R) -> (Span, R) {
+    if let Some(cpu) = cpu {
+        pin(cpu);
+    }
     start.wait();
     let t0 = Instant::now();
     let r = work();
@@ -76,8 +83,9 @@ fn total(spans: &[Span]) -> Duration {
 }
 
 /// `producers` threads put 1..=n (n rounded down to a multiple of them);
-/// one consumer thread per receiver in `rxs` gets until its pill.
-fn stream<P: Peer>(name: &str, tx: P::Tx, rxs: Vec<P::Rx>, producers: u64, n: u64) -> Duration {
+/// one consumer thread per receiver in `rxs` gets until its pill. Threads
+/// are numbered for `pinning` producers first.
+fn stream<P: Peer>(name: &str, tx: P::Tx, rxs: Vec<P::Rx>, producers: u64, n: u64, pinning: Pinning) -> Duration {
     let per = n / producers;
     let consumers = rxs.len();
     let left = AtomicUsize::new(producers as usize);
@@ -85,8 +93,9 @@ fn stream<P: Peer>(name: &str, tx: P::Tx, rxs: Vec<P::Rx>, producers: u64, n: u6
     let (spans, sums): (Vec<Span>, Vec<Checksum>) = thread::scope(|s| {
         let put_side = (0..producers).map(|p| {
             let (tx, left, start) = (tx.clone(), &left, &start);
+            let cpu = pinning.cpu(p as usize);
             s.spawn(move || {
-                timed(start, || {
+                timed(start, cpu, || {
                     for item in 1 + p * per..=(p + 1) * per {
                         P::put(&tx, item);
                     }
@@ -97,10 +106,11 @@ fn stream<P: Peer>(name: &str, tx: P::Tx, rxs: Vec<P::Rx>, producers: u64, n: u6
                 })
             })
         });
-        let get_side = rxs.into_iter().map(|rx| {
+        let get_side = rxs.into_iter().enumerate().map(|(c, rx)| {
             let start = &start;
+            let cpu = pinning.cpu(producers as usize + c);
             s.spawn(move || {
-                timed(start, || {
+                timed(start, cpu, || {
                     let mut got = Checksum::default();
                     loop {
                         match P::get(&rx) {
@@ -122,10 +132,10 @@ fn stream<P: Peer>(name: &str, tx: P::Tx, rxs: Vec<P::Rx>, producers: u64, n: u6
     total(&spans)
 }
 
-/// One producer and one consumer.
-pub fn spsc<P: Peer>(name: &str, capacity: usize, n: u64) -> Duration {
+/// One producer and one consumer, placed by `pinning`.
+pub fn spsc<P: Peer>(name: &str, capacity: usize, n: u64, pinning: Pinning) -> Duration {
     let (tx, rx) = P::channel(capacity);
-    stream::<P>(name, tx, vec![rx], 1, n)
+    stream::<P>(name, tx, vec![rx], 1, n, pinning)
 }
 
 /// `producers` producers and `consumers` consumers on one queue.
@@ -134,19 +144,32 @@ where
     P::Rx: Clone,
 {
     let (tx, rx) = P::channel(capacity);
-    stream::<P>(name, tx, vec![rx; consumers], producers, n)
+    stream::<P>(name, tx, vec![rx; consumers], producers, n, Pinning::Free)
 }
 
-/// Sends 1..=n one at a time to a partner thread that sends each back on a
-/// second queue; returns the time for all n round trips.
-pub fn pingpong<P: Peer>(n: u64) -> Duration {
+/// A pinger thread sends 1..=n one at a time to a partner thread that sends
+/// each back on a second queue; the two are placed by `pinning`. Returns the
+/// time for all n round trips.
+pub fn pingpong<P: Peer>(name: &str, n: u64, pinning: Pinning) -> Duration {
     let (to_tx, to_rx) = P::channel(0);
     let (back_tx, back_rx) = P::channel(0);
     let start = Barrier::new(2);
     let (spans, got) = thread::scope(|s| {
-        let start_ref = &start;
+        let start = &start;
+        let (pinger_cpu, partner_cpu) = (pinning.cpu(0), pinning.cpu(1));
+        let pinger = s.spawn(move || {
+            timed(start, pinger_cpu, || {
+                let mut got = Checksum::default();
+                for item in 1..=n {
+                    P::put(&to_tx, item);
+                    got.add(P::get(&back_rx));
+                }
+                P::put(&to_tx, PILL);
+                got
+            })
+        });
         let partner = s.spawn(move || {
-            timed(start_ref, || {
+            timed(start, partner_cpu, || {
                 loop {
                     match P::get(&to_rx) {
                         PILL => break,
@@ -155,19 +178,11 @@ pub fn pingpong<P: Peer>(n: u64) -> Duration {
                 }
             })
         });
-        let (mine, got) = timed(&start, || {
-            let mut got = Checksum::default();
-            for item in 1..=n {
-                P::put(&to_tx, item);
-                got.add(P::get(&back_rx));
-            }
-            P::put(&to_tx, PILL);
-            got
-        });
+        let (mine, got) = pinger.join().expect("the pinger panicked");
         let (theirs, ()) = partner.join().expect("the ping-pong partner panicked");
         ([mine, theirs], got)
     });
-    got.verify(n, "pingpong", P::NAME);
+    got.verify(n, name, P::NAME);
     total(&spans)
 }
 
@@ -180,7 +195,7 @@ pub fn task_done_join(n: u64) -> Duration {
     let (spans, got) = thread::scope(|s| {
         let (q, start) = (&q, &start);
         let consumer = s.spawn(move || {
-            timed(start, || {
+            timed(start, None, || {
                 let mut got = Checksum::default();
                 loop {
                     match q.get(tq::Timeout::Forever).expect("tq get") {
@@ -191,7 +206,7 @@ pub fn task_done_join(n: u64) -> Duration {
                 }
             })
         });
-        let (mine, ()) = timed(start, || {
+        let (mine, ()) = timed(start, None, || {
             for item in 1..=n {
                 q.put(item, tq::Timeout::Forever).expect("tq put");
                 if item % TASK_DONE_BATCH == 0 || item == n {
