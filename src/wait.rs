@@ -12,7 +12,8 @@
 //!
 //! Async tasks and threads waiting on several queues wait as listed
 //! wakers instead (`wakers`), counted among the same waiters: whatever
-//! wakes one parked thread wakes one listed waker too.
+//! wakes one parked thread wakes one listed waker too, once the lock is
+//! released ([`Waiters::wake_listed`]).
 //!
 //! Why no wake-up is lost: a waiter raises the count (sequentially
 //! consistent) before its last try, and keeps the lock until it parks; the
