@@ -73,7 +73,7 @@ impl Signal {
         self.shown.load(SeqCst) == state
     }
 
-    /// Raises or lowers the descriptor (if there is one) to show `ready`;
+    /// Raises or lowers the descriptor (if one was made) to show `ready`;
     /// with the lock held.
     fn show(&self, ready: bool) {
         let Some(fd) = self.fd.get() else { return };
@@ -85,22 +85,6 @@ impl Signal {
                 fd.lower()
             }
             self.shown.store(want, SeqCst);
-        }
-    }
-}
-
-/// Makes `signal`'s descriptor (if there is one) show `ready()`, looking
-/// again after each change until a look agrees.
-fn sync(signal: &Signal, ready: impl Fn() -> bool) {
-    if signal.shows(NONE) {
-        return;
-    }
-    loop {
-        let now = ready();
-        signal.show(now);
-        fence_for_model();
-        if ready() == now {
-            return;
         }
     }
 }
@@ -186,10 +170,23 @@ impl<T> Queue<T> {
     /// docs), until a look agrees with what it shows.
     pub(super) fn sync_signals(&self, s: &State<T>) {
         let Some(signals) = self.events.get() else { return };
-        sync(&signals.get, || s.shutdown || self.queued(s) > 0);
-        sync(&signals.put, || {
-            s.shutdown || s.maxsize == 0 || self.queued(s) < s.maxsize
-        });
+        // What a get and a put would do, from one count of the items.
+        let ready = || {
+            let queued = self.queued(s);
+            let get = s.shutdown || queued > 0;
+            (get, s.shutdown || s.maxsize == 0 || queued < s.maxsize)
+        };
+        let mut now = ready();
+        loop {
+            signals.get.show(now.0);
+            signals.put.show(now.1);
+            fence_for_model();
+            let again = ready();
+            if again == now {
+                return;
+            }
+            now = again;
+        }
     }
 
     /// After a get (a put) that found nothing to do and fails with `Empty`
