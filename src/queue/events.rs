@@ -168,8 +168,16 @@ impl<T> Queue<T> {
     /// Brings both descriptors up to date with the queue, the lock held.
     /// Each is looked at again after its `shown` is stored (see the module
     /// docs), until a look agrees with what it shows.
+    #[inline(always)]
     pub(super) fn sync_signals(&self, s: &State<T>) {
-        let Some(signals) = self.events.get() else { return };
+        if let Some(signals) = self.events.get() {
+            self.sync_signals_made(s, signals);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sync_signals_made(&self, s: &State<T>, signals: &Signals) {
         // What a get and a put would do, from one count of the items.
         let ready = || {
             let queued = self.queued(s);
