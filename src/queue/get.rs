@@ -31,7 +31,7 @@ impl<T> Queue<T> {
                 _ => {}
             }
         }
-        self.get_locked(Expiry::new(timeout), Spin::Until(self.may_get()))
+        self.get_locked(Expiry::new(timeout), false)
     }
 
     /// After an item left the ring without the lock: wakes a putter and
@@ -59,16 +59,16 @@ impl<T> Queue<T> {
         match popped {
             Some(Popped::Item(item)) => Ok(self.took_from_ring(item)),
             // Spun all along on an open, empty ring: time to park.
-            None => self.get_locked(expiry, Spin::<fn() -> bool>::No),
-            Some(_) => self.get_locked(expiry, Spin::Until(self.may_get())),
+            None => self.get_locked(expiry, true),
+            Some(_) => self.get_locked(expiry, false),
         }
     }
 
     /// `get` with the lock: from the ring or the store, waiting as `expiry`
-    /// and `spin` say.
+    /// says (spinning first unless the caller has spun already).
     #[inline(always)]
-    fn get_locked(&self, mut expiry: Expiry, spin: Spin<impl Fn() -> bool>) -> Result<T, GetError> {
-        let (s, got) = self.wait_for_item(&mut expiry, spin);
+    fn get_locked(&self, mut expiry: Expiry, spun: bool) -> Result<T, GetError> {
+        let (s, got) = self.wait_for_item(&mut expiry, spun);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
             self.waiting.putters.notify_one_locked();
@@ -105,25 +105,23 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Waits as a getter, spinning first as `spin` says: until an item is
-    /// there, or the queue is shut down and drained.
+    /// Waits as a getter (spinning first unless the caller has spun
+    /// already): until an item is there, or the queue is shut down and drained.
     #[inline(always)]
     fn wait_for_item(
         &self,
         expiry: &mut Expiry,
-        spin: Spin<impl Fn() -> bool>,
+        spun: bool,
     ) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
+        // A look without the lock: whether the ring may have an item.
+        let may_get = || self.ring.as_ref().is_some_and(Ring::may_pop);
+        let spin = if spun { Spin::No } else { Spin::Until(may_get) };
         let (s, got) = wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s));
         self.sync_signals(&s);
         if got.is_none() {
             self.signal_missed(false);
         }
         (s, got)
-    }
-
-    /// A look without the lock: whether the ring may have an item.
-    fn may_get(&self) -> impl Fn() -> bool + '_ {
-        || self.ring.as_ref().is_some_and(Ring::may_pop)
     }
 
     /// Takes the next item without blocking (Python's `get_nowait`).
@@ -149,7 +147,7 @@ impl<T> Queue<T> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), Spin::Until(self.may_get()));
+        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), false);
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
         // queue (a listed one once the lock is released); an `Extend` that
