@@ -37,6 +37,8 @@
 mod descriptor;
 mod error;
 pub mod ffi;
+mod fifo;
+mod list;
 mod queue;
 mod ring;
 mod store;

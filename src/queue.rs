@@ -1,5 +1,6 @@
-//! The queue: routes items between the lock-free ring (FIFO queues) and the
-//! locked store (LIFO and priority queues, and a FIFO queue's overflow), and
+//! The queue: routes items between the lock-free FIFO (a ring or a segment
+//! list, see `fifo`) and the locked store (LIFO and priority queues, and the
+//! overflow of a ring whose bound was raised past it), and
 //! asks `wait` to wait or wake and `tasks` to count. Every operation's
 //! semantics are Python's; where Python has no equivalent (batches, join
 //! timeouts, stable priorities) the behaviour is the one `docs/semantics.md`
@@ -12,7 +13,7 @@
 
 use std::fmt;
 
-use crate::ring::Ring;
+use crate::fifo::Fifo;
 use crate::store::Store;
 use crate::sync::{Mutex, Padded};
 use crate::tasks::Tasks;
@@ -46,16 +47,6 @@ pub enum Order {
 
 /// The priority of an item put without one (by `put` on a priority queue).
 pub const DEFAULT_PRIORITY: i64 = 0;
-/// How many items a FIFO queue holds in its lock-free ring, at most: the
-/// ring has `min(maxsize, RING_CAPACITY)` slots, allocated with the queue
-/// (`RING_CAPACITY` when unbounded). A bounded queue that fits the ring never
-/// needs more; one with a larger bound, or an unbounded one, overflows into
-/// the locked store when the ring is full, and goes back to the ring once
-/// gets have emptied the store. A tuning detail, not part of the API: the
-/// tests that cross the boundary mirror it (`tests/common/ring.rs`, checked
-/// by `the_tests_know_the_ring_capacity` below).
-const RING_CAPACITY: usize = 1024;
-
 /// A thread-safe blocking queue with the semantics of Python's `queue.Queue`.
 ///
 /// Bounded (`maxsize > 0`) or unbounded (`maxsize == 0`), in [`Order::Fifo`],
@@ -65,23 +56,26 @@ const RING_CAPACITY: usize = 1024;
 /// makes puts fail, lets gets drain what is queued, and wakes every blocked
 /// thread.
 ///
-/// A FIFO queue keeps its items in a lock-free ring (of up to 1024 items):
-/// puts and gets that need not wait take no lock.
-/// LIFO and priority queues, and a FIFO queue's overflow, keep them in a
-/// store behind a mutex, as CPython does. Threads that must wait spin a
-/// little, then park on condition variables under that mutex either way.
+/// A FIFO queue keeps its items lock-free: bounded at most 1024, in a ring
+/// allocated with it; unbounded or bounded above that, in a list of blocks
+/// that grows as it fills and keeps an emptied block for reuse. Puts and
+/// gets that need not wait take no lock.
+/// LIFO and priority queues keep their items in a store behind a mutex, as
+/// CPython does. Threads that must wait spin a little, then park on
+/// condition variables under that mutex either way.
 ///
 /// Share it between threads with an `Arc` (or scoped threads).
 pub struct Queue<T> {
     order: Order,
     /// The lock-free items of a FIFO queue. A full ring under a larger bound
-    /// overflows: it closes, keeping its items, and puts go to the store
+    /// (raised by `set_maxsize`; a segment list is never full below its
+    /// bound) overflows: it closes, keeping its items, and puts go to the store
     /// until the get that empties the store (the ring drained before it)
     /// opens it again, so ring items always come before store items. A put
     /// under the lock closes it while it runs, a shrink until the next put
     /// (see `State::shrunk_at`); [`settle`](Queue::settle) opens it again.
     /// A shutdown closes it for good; gets still drain it.
-    ring: Option<Ring<T>>,
+    fifo: Option<Fifo<T>>,
     state: Mutex<State<T>>,
     /// Read on every put and get, written only around a wait: kept away
     /// from the counters that change on every operation.
@@ -104,7 +98,7 @@ struct Waiting {
 
 /// Everything the mutex protects.
 struct State<T> {
-    /// The items, or a FIFO queue's overflow (see `Queue::ring`).
+    /// The items, or a FIFO queue's overflow (see `Queue::fifo`).
     store: Store<T>,
     /// 0 means unbounded.
     maxsize: usize,
@@ -134,14 +128,14 @@ impl<T> Queue<T> {
 
     /// As [`with_order`](Queue::with_order), or `None` when out of memory.
     pub fn try_with_order(order: Order, maxsize: usize) -> Option<Self> {
-        let ring = match order {
-            Order::Fifo => Some(Ring::new(ring_bound(maxsize, RING_CAPACITY))?),
+        let fifo = match order {
+            Order::Fifo => Some(Fifo::new(maxsize)?),
             _ => None,
         };
-        let store_room = if ring.is_some() { 0 } else { maxsize };
+        let store_room = if fifo.is_some() { 0 } else { maxsize };
         Some(Queue {
             order,
-            ring,
+            fifo,
             state: Mutex::new(State {
                 store: Store::new(order, store_room)?,
                 maxsize,
@@ -169,7 +163,7 @@ impl<T> Queue<T> {
     /// `State::shrunk_at`).
     #[inline]
     fn settle(&self, s: &mut State<T>) {
-        let Some(ring) = &self.ring else { return };
+        let Some(ring) = &self.fifo else { return };
         if s.shutdown || s.store.len() > 0 {
             return;
         }
@@ -185,13 +179,13 @@ impl<T> Queue<T> {
     /// How many items were ever put into the ring (see `tasks`).
     #[inline]
     fn ring_puts(&self) -> usize {
-        self.ring.as_ref().map_or(0, Ring::pushed)
+        self.fifo.as_ref().map_or(0, Fifo::pushed)
     }
 
     /// How many items are queued, the lock held.
     #[inline]
     fn queued(&self, s: &State<T>) -> usize {
-        self.ring.as_ref().map_or(0, Ring::len) + s.store.len()
+        self.fifo.as_ref().map_or(0, Fifo::len) + s.store.len()
     }
 
     /// How many items are queued (Python's `qsize`).
@@ -235,7 +229,7 @@ impl<T> Queue<T> {
     pub fn set_maxsize(&self, maxsize: usize) {
         let mut s = self.state.lock();
         s.maxsize = maxsize;
-        if let Some(ring) = &self.ring {
+        if let Some(ring) = &self.fifo {
             let bound = ring_bound(maxsize, ring.capacity());
             if bound < ring.bound() {
                 // A putter that read the old bound must not claim after this.
@@ -266,8 +260,9 @@ impl<T> Queue<T> {
     }
 }
 
-/// The bound a ring of `capacity` slots enforces for a queue of `maxsize`:
-/// the queue's own if it fits, else the whole ring (the rest overflows).
+/// The bound a ring of `capacity` slots (a list: `usize::MAX`) enforces
+/// for a queue of `maxsize`: the queue's own if it fits, else the whole
+/// ring (the rest overflows).
 fn ring_bound(maxsize: usize, capacity: usize) -> usize {
     if maxsize == 0 { capacity } else { maxsize.min(capacity) }
 }
@@ -292,7 +287,7 @@ mod tests {
     #[test]
     fn the_tests_know_the_ring_capacity() {
         let mirror = include_str!("../tests/common/ring.rs");
-        let expected = format!("pub const RING_CAPACITY: usize = {};", super::RING_CAPACITY);
+        let expected = format!("pub const RING_CAPACITY: usize = {};", crate::fifo::RING_CAPACITY);
         assert!(mirror.contains(&expected), "tests/common/ring.rs must say `{expected}`");
     }
 }

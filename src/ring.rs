@@ -22,6 +22,7 @@
 //! ring's own memory orderings are checked by Miri (`verify.sh miri`), TSan
 //! and the checksummed stress tests.
 
+use crate::fifo::{Popped, Refusal};
 use crate::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use crate::sync::atomic::{AtomicUsize, fence};
 use crate::sync::{Padded, UnsafeCell};
@@ -36,28 +37,9 @@ struct Slot<T> {
     item: UnsafeCell<Option<T>>,
 }
 
-/// Why [`Ring::push`] handed its item back.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Refusal {
-    /// As many items as the bound allows are queued.
-    Full,
-    /// The ring is closed to new items.
-    Closed,
-}
-
 /// How many times [`Ring::len`] looks for a consistent snapshot before it
 /// stops the producers for one.
 const LEN_TRIES: usize = 8;
-
-/// What [`Ring::pop`] found.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Popped<T> {
-    Item(T),
-    /// Nothing queued right now.
-    Empty,
-    /// Nothing queued, and closed: nothing will be until it opens again.
-    Drained,
-}
 
 /// A fixed-capacity multi-producer multi-consumer FIFO.
 pub(crate) struct Ring<T> {

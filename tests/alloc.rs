@@ -82,3 +82,40 @@ fn a_bounded_queue_allocates_nothing_per_item() {
         assert_eq!(q.unfinished(), 0);
     }
 }
+
+/// An unbounded FIFO queue keeps its items in blocks, and keeps emptied
+/// blocks for the next ones it needs: with a backlog that stays steady (100
+/// items, swinging by 50, across many blocks' boundaries), puts and gets
+/// allocate nothing once the first swing has made the blocks, whether one
+/// at a time or in batches.
+#[test]
+fn an_unbounded_queue_with_a_steady_backlog_allocates_nothing_per_item() {
+    let q = Queue::new(0);
+    q.put_many(0..100u32, Timeout::NoWait).unwrap();
+    let mut batch = Vec::with_capacity(64);
+    let (mut next, mut expected) = (100u32, 0u32);
+    let mut swing = || {
+        for _ in 0..40 {
+            q.put(next, Timeout::NoWait).unwrap();
+            next += 1;
+            assert_eq!(q.get(Timeout::NoWait), Ok(expected));
+            expected += 1;
+        }
+        assert_eq!(q.put_many(next..next + 50, Timeout::NoWait), Ok(50));
+        next += 50;
+        batch.clear();
+        assert_eq!(q.get_many(&mut batch, 50, Timeout::NoWait), Ok(50));
+        assert_eq!(batch[0], expected);
+        expected += 50;
+    };
+    swing();
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    COUNTING.with(|c| c.set(true));
+    for _ in 0..300 {
+        swing();
+    }
+    COUNTING.with(|c| c.set(false));
+    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    assert_eq!(after - before, 0, "allocations during 27,000 puts and gets");
+    assert_eq!(q.qsize(), 100);
+}

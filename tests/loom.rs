@@ -41,7 +41,8 @@ fn spawn<R: Send + 'static>(q: &Arc<Queue<u32>>, f: impl FnOnce(&Queue<u32>) -> 
 /// Where a model's queue keeps its items.
 #[derive(Clone, Copy, Debug)]
 enum Backing {
-    /// A FIFO queue's lock-free ring.
+    /// A FIFO queue's lock-free items: a ring when bounded, a segment list
+    /// (blocks of 3 slots under loom) when unbounded.
     Ring,
     /// The locked store, here of a priority queue whose items all have the
     /// same priority: it hands them out in FIFO order too.
@@ -93,6 +94,27 @@ fn handoff_through_capacity_one_keeps_every_item_in_order() {
         assert_eq!(got, [1, 2]);
         assert_eq!(q.unfinished(), 2);
         assert!(q.is_empty());
+    });
+}
+
+/// An unbounded queue's segment list holding two items (a 3-slot block
+/// under loom): the producer's puts fill the block and link the next one
+/// while the consumer's gets, blocking when they overtake, empty the first
+/// block (recycling it) and move into the next.
+#[test]
+fn puts_and_gets_across_a_segment_block_boundary_keep_fifo_order() {
+    loom::model(|| {
+        let q = queue_with(Backing::Ring, 0, &[1, 2]);
+        let producer = spawn(&q, |q| {
+            for n in 3..=4 {
+                q.put(n, FOREVER).unwrap();
+            }
+        });
+        let got: Vec<u32> = (0..4).map(|_| q.get(FOREVER).unwrap()).collect();
+        producer.join().unwrap();
+        assert_eq!(got, [1, 2, 3, 4]);
+        assert!(q.is_empty());
+        assert_eq!(q.unfinished(), 4);
     });
 }
 

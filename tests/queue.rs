@@ -364,29 +364,39 @@ fn growing_maxsize_wakes_only_as_many_putters_as_fit() {
     );
 }
 
-/// A FIFO queue holds more than its lock-free ring: the rest overflows
-/// into the locked store, in order, and the queue goes back to the ring once
-/// gets have emptied it (as qsize, order and unfinished counts show).
+/// A FIFO queue holds more than a ring's capacity, in order, and the counts
+/// show it: in a segment list (unbounded, or bounded above the capacity), or
+/// in a ring whose bound was raised, whose rest overflows into the locked
+/// store and which goes back to the ring once gets have emptied it.
 #[test]
-fn a_fifo_queue_overflows_its_ring_in_order_and_back() {
-    for maxsize in [0, 3 * common::RING_CAPACITY] {
-        let q = Queue::new(maxsize);
+fn a_fifo_queue_holds_more_than_a_ring_in_order() {
+    let rc = common::RING_CAPACITY;
+    for (created, raised) in [(0, None), (3 * rc, None), (rc, Some(3 * rc))] {
+        let q = Queue::new(created);
+        let maxsize = raised.unwrap_or(created);
+        q.set_maxsize(maxsize);
         for round in 0..2 {
-            let n = 2 * common::RING_CAPACITY + 7;
+            let n = 2 * rc + 7;
             for x in 0..n {
                 q.put_nowait(x).unwrap_or_else(|_| panic!("room for {x}"));
             }
             assert_eq!(q.qsize(), n);
             let got: Vec<usize> = std::iter::from_fn(|| q.get_nowait().ok()).collect();
-            assert_eq!(got, (0..n).collect::<Vec<_>>(), "round {round}, maxsize {maxsize}");
+            assert_eq!(
+                got,
+                (0..n).collect::<Vec<_>>(),
+                "round {round}, maxsize {created} -> {maxsize}"
+            );
             assert!(q.is_empty());
             assert_eq!(q.unfinished(), (round + 1) * n);
         }
         if maxsize > 0 {
-            let filled = filled(maxsize, 0..maxsize);
-            assert!(filled.is_full());
+            for x in 0..maxsize {
+                q.put_nowait(x).unwrap();
+            }
+            assert!(q.is_full());
             assert!(
-                matches!(filled.put_nowait(0), Err(PutError::Full(0))),
+                matches!(q.put_nowait(0), Err(PutError::Full(0))),
                 "the bound holds past the ring"
             );
         }

@@ -186,21 +186,22 @@ fn nowait_handoff_through_two_slots_keeps_every_item() {
     nowait_handoff(2);
 }
 
-/// An unbounded queue fills its ring (closing it) and overflows two items
-/// into the store; all but the ring's last item are got before the race.
-/// Then two producers put (into the store, or into the ring once the get
-/// that empties the store opens it again) while two consumers get: the
+/// A 4-slot ring whose bound is raised fills (closing it) and overflows two
+/// items into the store; all but the ring's last item are got before the
+/// race. Then two producers put (into the store, or into the ring once the
+/// get that empties the store opens it again) while two consumers get: the
 /// queue stays FIFO through the store and back into the ring.
-///
-/// Reaching the overflow takes `RING_CAPACITY` puts per schedule, which is
-/// why this test runs a tenth of the iterations.
 #[test]
 fn overflow_into_the_store_and_back_keeps_fifo_order() {
-    let body = || {
-        let before: Vec<u32> = (0..RING_CAPACITY as u32 + 2).collect();
-        let q = queue_with(0, &before);
-        let first: Vec<u32> = (0..RING_CAPACITY - 1).map(|_| q.get_nowait().unwrap()).collect();
-        assert_eq!(first, before[..RING_CAPACITY - 1]);
+    check(|| {
+        let before: Vec<u32> = (0..6).collect();
+        let q = queue_with(4, &before[..4]);
+        q.set_maxsize(0);
+        for &n in &before[4..] {
+            q.put_nowait(n).unwrap();
+        }
+        let first: Vec<u32> = (0..3).map(|_| q.get_nowait().unwrap()).collect();
+        assert_eq!(first, before[..3]);
         let producers = [1, 2].map(|p| {
             spawn(&q, move |q| {
                 for n in items_of(p, 2) {
@@ -214,16 +215,106 @@ fn overflow_into_the_store_and_back_keeps_fifo_order() {
         }
         let mut got = consumers.map(|c| c.join().unwrap()).to_vec();
         got.push(drain_nowait(&q));
-        let left = &before[RING_CAPACITY - 1..];
-        assert_fifo_exactly_once(&[left, &items_of(1, 2), &items_of(2, 2)].concat(), &got);
+        assert_fifo_exactly_once(&[&before[3..], &items_of(1, 2), &items_of(2, 2)].concat(), &got);
         assert_eq!(q.unfinished(), before.len() + 4);
         // The queue still works after the round trip.
         q.put_nowait(7).unwrap();
         assert_eq!(q.get_nowait(), Ok(7));
-    };
-    let n = (iterations() / 10).max(1);
-    shuttle::check_random(body, n);
-    shuttle::check_pct(body, n, PCT_DEPTH);
+    });
+}
+
+/// How many items fill a block of an unbounded queue's segment list but
+/// its last two slots (`BLOCK_SLOTS` in `src/list.rs`, less two), so that
+/// the racing puts after them link the next block.
+const BLOCK_BUT_TWO: u32 = 29;
+
+/// An unbounded queue (a segment list) two slots short of a full block:
+/// two producers put three items each (one of them links the next block)
+/// while two consumers get three each (one of them moves the head into it).
+#[test]
+fn racing_puts_and_gets_across_a_block_boundary_keep_fifo_order() {
+    check(|| {
+        let before: Vec<u32> = (0..BLOCK_BUT_TWO).collect();
+        let q = queue_with(0, &before);
+        let first: Vec<u32> = (0..BLOCK_BUT_TWO - 2).map(|_| q.get_nowait().unwrap()).collect();
+        assert_eq!(first, before[..first.len()]);
+        let producers = [1, 2].map(|p| {
+            spawn(&q, move |q| {
+                for n in items_of(p, 3) {
+                    q.put(n, FOREVER).unwrap();
+                }
+            })
+        });
+        let consumers = [0, 1].map(|_| spawn(&q, |q| (0..3).map(|_| q.get(FOREVER).unwrap()).collect::<Vec<_>>()));
+        for p in producers {
+            p.join().unwrap();
+        }
+        let mut got = consumers.map(|c| c.join().unwrap()).to_vec();
+        got.push(drain_nowait(&q));
+        assert_fifo_exactly_once(
+            &[&before[first.len()..], &items_of(1, 3), &items_of(2, 3)].concat(),
+            &got,
+        );
+        assert_eq!(q.unfinished(), before.len() + 6);
+        assert_eq!(q.qsize(), 0);
+    });
+}
+
+/// A segment list bounded at a block's worth: a producer blocks at the
+/// bound while a consumer and a batch getter make room across the block
+/// boundary; the bound holds throughout.
+#[test]
+fn a_bounded_segment_list_holds_its_bound_across_a_block_boundary() {
+    check(|| {
+        let before: Vec<u32> = (0..BLOCK_BUT_TWO).collect();
+        let q = queue_with(RING_CAPACITY + 1, &before);
+        q.set_maxsize(BLOCK_BUT_TWO as usize);
+        let producer = spawn(&q, |q| {
+            for n in items_of(1, 4) {
+                q.put(n, FOREVER).unwrap();
+                assert!(q.qsize() <= BLOCK_BUT_TWO as usize, "the bound holds");
+            }
+        });
+        let getter = spawn(&q, |q| (0..2).map(|_| q.get(FOREVER).unwrap()).collect::<Vec<_>>());
+        let batch = spawn(&q, |q| {
+            let mut got = Vec::new();
+            q.get_many(&mut got, 2, FOREVER).unwrap();
+            got
+        });
+        producer.join().unwrap();
+        let mut got = vec![getter.join().unwrap(), batch.join().unwrap()];
+        got.push(drain_nowait(&q));
+        assert_fifo_exactly_once(&[&before[..], &items_of(1, 4)].concat(), &got);
+    });
+}
+
+/// An immediate shutdown takes a segment list's items at once while two
+/// consumers get across a block boundary: every item is got or discarded
+/// exactly once, and no get takes one from after the discarded ones.
+#[test]
+fn an_immediate_shutdown_racing_gets_on_a_segment_list_takes_nothing_twice() {
+    check(|| {
+        let before: Vec<u32> = (0..BLOCK_BUT_TWO + 4).collect();
+        let q = queue_with(0, &before);
+        for _ in 0..BLOCK_BUT_TWO - 3 {
+            q.get_nowait().unwrap();
+        }
+        let consumers = [0, 1].map(|_| spawn(&q, drain));
+        let discarded = q.shutdown(true);
+        let discarded_len = discarded.len();
+        let got: Vec<Vec<u32>> = consumers.map(|c| c.join().unwrap()).to_vec();
+        let first_discarded = discarded.first().copied().unwrap_or(u32::MAX);
+        assert!(
+            got.concat().iter().all(|&n| n < first_discarded),
+            "a get took an item after a discarded one"
+        );
+        assert_fifo_exactly_once(&before[BLOCK_BUT_TWO as usize - 3..], &[got, vec![discarded]].concat());
+        assert_eq!(
+            q.unfinished(),
+            before.len() - discarded_len,
+            "discarded items are finished tasks"
+        );
+    });
 }
 
 /// A full queue with a blocked putter, two draining getters and a joiner:
@@ -645,12 +736,13 @@ fn descriptors_follow_a_shutdown_racing_puts_and_gets() {
     });
 }
 
-/// A bound one above the ring: the ring fills, one item overflows.
+/// A 4-slot ring whose bound is raised to 5: the ring fills, one item overflows.
 #[test]
 fn descriptors_follow_puts_and_gets_across_the_overflow() {
     let body = || {
-        let before: Vec<u32> = (0..RING_CAPACITY as u32 - 1).collect();
-        let q = queue_with(RING_CAPACITY + 1, &before);
+        let before: Vec<u32> = (0..3).collect();
+        let q = queue_with(4, &before);
+        q.set_maxsize(5);
         let fds = descriptors_of(&q);
         let putter = spawn(&q, |q| {
             (
@@ -666,9 +758,7 @@ fn descriptors_follow_puts_and_gets_across_the_overflow() {
         while q.get_nowait().is_ok() {}
         assert_descriptors_follow(&q, fds);
     };
-    let n = (iterations() / 10).max(1);
-    shuttle::check_random(body, n);
-    shuttle::check_pct(body, n, PCT_DEPTH);
+    check(body);
 }
 
 #[test]

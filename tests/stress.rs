@@ -2,7 +2,8 @@
 //! and each consumer sees each producer's items in the order they were put.
 //! Aimed at the lock-free ring's races (small rings, so that puts and gets
 //! keep meeting in the same slots), while its bound changes and while it
-//! overflows into the locked store and back.
+//! overflows into the locked store and back, and at the segment list's
+//! (unbounded: producers and consumers crossing block boundaries).
 
 use std::sync::Arc;
 use std::thread;
@@ -123,6 +124,6 @@ fn a_ring_overflowing_into_the_store_and_back_keeps_every_item() {
 }
 
 #[test]
-fn an_unbounded_queue_keeps_every_item_through_overflows() {
+fn an_unbounded_queue_keeps_every_item_across_its_segment_blocks() {
     run(Queue::new(0), |_| {});
 }

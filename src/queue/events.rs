@@ -228,7 +228,7 @@ impl<T> Queue<T> {
     #[inline(never)]
     fn sync_after_ring_put(&self, signals: &Signals) {
         fence_for_model();
-        let ring_full = || self.ring.as_ref().is_some_and(|r| !r.may_claim());
+        let ring_full = || self.fifo.as_ref().is_some_and(|r| !r.may_claim());
         if signals.get.shows(LOWERED) || (signals.put.shows(RAISED) && ring_full()) {
             self.sync_signals(&self.state.lock());
         }
@@ -248,7 +248,7 @@ impl<T> Queue<T> {
     #[inline(never)]
     fn sync_after_ring_get(&self, signals: &Signals) {
         fence_for_model();
-        let ring_empty = || self.ring.as_ref().is_some_and(|r| !r.may_pop());
+        let ring_empty = || self.fifo.as_ref().is_some_and(|r| !r.may_pop());
         if signals.put.shows(LOWERED) || (signals.get.shows(RAISED) && ring_empty()) {
             self.sync_signals(&self.state.lock());
         }

@@ -3,7 +3,7 @@
 
 use super::{Queue, State};
 use crate::error::GetError;
-use crate::ring::{Popped, Ring};
+use crate::fifo::{Fifo, Popped};
 use crate::sync::MutexGuard;
 use crate::timeout::{Expiry, Timeout};
 use crate::wait::{Backoff, Spin, wait};
@@ -24,7 +24,7 @@ impl<T> Queue<T> {
     /// ```
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
         // The lock-free path first: an item in the ring is taken at once.
-        if let Some(ring) = &self.ring {
+        if let Some(ring) = &self.fifo {
             match ring.pop() {
                 Popped::Item(item) => return Ok(self.took_from_ring(item)),
                 Popped::Empty if timeout != Timeout::NoWait => return self.get_spinning(ring, timeout),
@@ -47,7 +47,7 @@ impl<T> Queue<T> {
     /// `get` on an open, empty ring: spins on it while the timeout allows,
     /// then waits with the lock.
     #[inline(never)]
-    fn get_spinning(&self, ring: &Ring<T>, timeout: Timeout) -> Result<T, GetError> {
+    fn get_spinning(&self, ring: &Fifo<T>, timeout: Timeout) -> Result<T, GetError> {
         let mut expiry = Expiry::new(timeout);
         let popped = Backoff::new(&mut expiry).spin(
             || ring.may_pop(),
@@ -84,7 +84,7 @@ impl<T> Queue<T> {
     pub(super) fn try_get(&self, s: &mut State<T>) -> Option<Result<T, GetError>> {
         // With overflow in the store the ring is closed, so only gets change
         // it: once it looks empty, it is drained and need not be popped.
-        if let Some(ring) = &self.ring
+        if let Some(ring) = &self.fifo
             && (s.store.len() == 0 || ring.may_pop())
         {
             match ring.pop() {
@@ -114,7 +114,7 @@ impl<T> Queue<T> {
         spun: bool,
     ) -> (MutexGuard<'_, State<T>>, Option<Result<T, GetError>>) {
         // A look without the lock: whether the ring may have an item.
-        let may_get = || self.ring.as_ref().is_some_and(Ring::may_pop);
+        let may_get = || self.fifo.as_ref().is_some_and(Fifo::may_pop);
         let spin = if spun { Spin::No } else { Spin::Until(may_get) };
         let (s, got) = wait(&self.state, &self.waiting.getters, expiry, spin, |s| self.try_get(s));
         self.sync_signals(&s);

@@ -7,14 +7,14 @@ use std::task::{Poll, Waker};
 
 use super::{DEFAULT_PRIORITY, Queue};
 use crate::error::{GetError, PutError};
-use crate::ring::Popped;
+use crate::fifo::{Popped, Refusal};
 
 impl<T> Queue<T> {
     /// Takes the next item if there is one, or `ShutDown` once the queue is
     /// shut down and drained; else lists `waker` under `id` among the
     /// getters (if given) and returns `Pending`.
     pub(crate) fn poll_get(&self, id: u64, waker: Option<&Waker>) -> Poll<Result<T, GetError>> {
-        if let Some(ring) = &self.ring
+        if let Some(ring) = &self.fifo
             && let Popped::Item(item) = ring.pop()
         {
             return Poll::Ready(Ok(self.took_from_ring(item)));
@@ -50,7 +50,8 @@ impl<T> Queue<T> {
         let value = item.take().expect("a put future holds its item until it completes");
         match self.put_into_ring(value) {
             Ok(()) => return Poll::Ready(Ok(())),
-            Err(value) => *item = Some(value),
+            Err((value, Refusal::NoMemory)) => return Poll::Ready(Err(PutError::NoMemory(value))),
+            Err((value, _)) => *item = Some(value),
         }
         let mut s = self.state.lock();
         let mut take = || item.take().expect("an item is taken once");

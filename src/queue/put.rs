@@ -5,7 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use super::{DEFAULT_PRIORITY, Order, Queue, State};
 use crate::error::PutError;
-use crate::ring::Ring;
+use crate::fifo::{Fifo, Refusal};
 use crate::sync::MutexGuard;
 use crate::timeout::{Expiry, Timeout};
 use crate::wait::{Spin, wait};
@@ -51,8 +51,11 @@ impl<T> Queue<T> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
         // The lock-free path first; the lock only when the ring refuses.
-        let Err(item) = self.put_into_ring(item) else {
-            return Ok(());
+        let item = match self.put_into_ring(item) {
+            Ok(()) => return Ok(()),
+            // A segment list that could not allocate its next block.
+            Err((item, Refusal::NoMemory)) => return Err(PutError::NoMemory(item)),
+            Err((item, _)) => item,
         };
         let mut item = Some(item);
         let mut take = || item.take().expect("an item is taken once");
@@ -69,12 +72,14 @@ impl<T> Queue<T> {
 
     /// Puts `item` into the ring without the lock, waking a getter and
     /// keeping the descriptors right (each a load and a branch when there
-    /// is nothing to do); hands it back when there is no ring, or it is
-    /// full or closed.
+    /// is nothing to do); hands it back, and why, when there is no ring
+    /// (`Closed`), or it refused it.
     #[inline(always)]
-    pub(super) fn put_into_ring(&self, item: T) -> Result<(), T> {
-        let Some(ring) = &self.ring else { return Err(item) };
-        ring.push(item).map_err(|(item, _)| item)?;
+    pub(super) fn put_into_ring(&self, item: T) -> Result<(), (T, Refusal)> {
+        let Some(ring) = &self.fifo else {
+            return Err((item, Refusal::Closed));
+        };
+        ring.push(item)?;
         self.waiting.getters.notify_one(&self.state);
         self.signal_after_ring_put();
         Ok(())
@@ -128,14 +133,16 @@ impl<T> Queue<T> {
         priority: i64,
         next: &mut impl FnMut() -> T,
     ) -> Option<Result<(), PutError<()>>> {
-        if let Some(ring) = &self.ring
+        if let Some(ring) = &self.fifo
             && s.store.len() == 0
         {
             // The ring's turn (no overflow ahead of it). Closed, so that the
             // room found stays free for `next`'s item.
             ring.close();
             if ring.has_room_closed() {
-                ring.push_closed(next());
+                if !ring.push_closed(next) {
+                    return Some(Err(PutError::NoMemory(())));
+                }
                 return Some(Ok(()));
             }
             if s.maxsize != 0 && s.maxsize <= ring.capacity() {
@@ -161,7 +168,7 @@ impl<T> Queue<T> {
         timeout: Timeout,
         attempt: impl FnMut(&mut State<T>) -> Option<R>,
     ) -> (MutexGuard<'_, State<T>>, Option<R>) {
-        let may_put = || self.ring.as_ref().is_some_and(Ring::may_claim);
+        let may_put = || self.fifo.as_ref().is_some_and(Fifo::may_claim);
         let (s, put) = wait(
             &self.state,
             &self.waiting.putters,
@@ -252,27 +259,35 @@ mod fault {
 mod tests {
     use std::panic::{self, AssertUnwindSafe};
 
-    use super::super::RING_CAPACITY;
     use super::*;
 
     /// Suspicion from review: a failure on the store path right after the
     /// ring closed for overflow left it closed over an empty store, so every
     /// later get took the lock. Any locked put now ends by opening the ring
-    /// again unless something keeps it closed.
+    /// again unless something keeps it closed. The same panic on a segment
+    /// list, at every offset in a block, must leave no claimed, empty slot
+    /// (a get would wait on it forever).
     #[test]
     fn a_put_that_fails_after_closing_the_ring_opens_it_again() {
-        let q = Queue::new(0);
-        let ring = q.ring.as_ref().unwrap();
-        q.put_many(0..RING_CAPACITY as u32, Timeout::NoWait).unwrap();
-        assert!(!ring.is_closed(), "the ring holds its capacity");
-        let panicking = (0..1u32).map(|_| -> u32 { panic!("the caller's iterator fails") });
-        let put = panic::catch_unwind(AssertUnwindSafe(|| q.put_many(panicking, Timeout::NoWait)));
-        assert!(put.is_err(), "the panic reaches the caller");
-        assert!(!ring.is_closed(), "nothing went to the store: the ring is open");
-        assert_eq!(q.qsize(), RING_CAPACITY);
-        for n in 0..RING_CAPACITY as u32 {
-            assert_eq!(q.get_nowait(), Ok(n));
+        // A 4-slot ring raised past its capacity, and lists filled to each offset.
+        let cases = std::iter::once((4, 4)).chain((0..40).map(|n| (0, n)));
+        for (maxsize, queued) in cases {
+            let q = Queue::new(maxsize);
+            q.put_many(0..queued, Timeout::NoWait).unwrap();
+            q.set_maxsize(0);
+            let ring = q.fifo.as_ref().unwrap();
+            assert!(!ring.is_closed(), "the ring holds {queued}");
+            let panicking = (0..1u32).map(|_| -> u32 { panic!("the caller's iterator fails") });
+            let put = panic::catch_unwind(AssertUnwindSafe(|| q.put_many(panicking, Timeout::NoWait)));
+            assert!(put.is_err(), "the panic reaches the caller");
+            assert!(!ring.is_closed(), "nothing went to the store: the ring is open");
+            assert_eq!(q.qsize(), queued as usize);
+            q.put(queued, Timeout::NoWait).unwrap();
+            for n in 0..=queued {
+                assert_eq!(q.get_nowait(), Ok(n));
+            }
+            assert_eq!(q.get_nowait(), Err(crate::GetError::Empty));
+            assert!(!ring.is_closed());
         }
-        assert!(!ring.is_closed());
     }
 }

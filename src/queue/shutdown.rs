@@ -1,7 +1,7 @@
 //! `shutdown`, and taking every queued item at once.
 
 use super::{Queue, State};
-use crate::ring::{Ring, Taken};
+use crate::fifo::{Fifo, Taken};
 use crate::store::Drain;
 
 impl<T> Queue<T> {
@@ -34,14 +34,14 @@ impl<T> Queue<T> {
     pub(crate) fn shut_down(&self, immediate: bool) -> Discarded<'_, T> {
         let mut s = self.state.lock();
         s.shutdown = true;
-        if let Some(ring) = &self.ring {
+        if let Some(ring) = &self.fifo {
             ring.close();
         }
         let discarded = if immediate {
             self.take_all(&mut s)
         } else {
             Discarded {
-                ring: None,
+                fifo: None,
                 store: None,
             }
         };
@@ -59,23 +59,23 @@ impl<T> Queue<T> {
     /// Removes every queued item at once, to be handed out in queue order.
     pub(super) fn take_all(&self, s: &mut State<T>) -> Discarded<'_, T> {
         Discarded {
-            ring: self.ring.as_ref().map(Ring::take_all),
+            fifo: self.fifo.as_ref().map(Fifo::take_all),
             store: Some(s.store.take_all()),
         }
     }
 }
 
 /// Items removed from a queue at once (by an immediate shutdown), handed out
-/// in queue order: the ring's, then the store's.
+/// in queue order: the lock-free FIFO's, then the store's.
 pub(crate) struct Discarded<'a, T> {
-    ring: Option<Taken<'a, T>>,
+    fifo: Option<Taken<'a, T>>,
     store: Option<Drain<T>>,
 }
 
 impl<T> Discarded<'_, T> {
     /// How many items are left to hand out.
     fn len(&self) -> usize {
-        self.ring.as_ref().map_or(0, Taken::len) + self.store.as_ref().map_or(0, Drain::len)
+        self.fifo.as_ref().map_or(0, Taken::len) + self.store.as_ref().map_or(0, Drain::len)
     }
 }
 
@@ -83,7 +83,7 @@ impl<T> Iterator for Discarded<'_, T> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
-        self.ring
+        self.fifo
             .as_mut()
             .and_then(Iterator::next)
             .or_else(|| self.store.as_mut()?.next())

@@ -48,12 +48,16 @@ impl Rng {
 /// The kinds of queue the runs use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// FIFO with a bound of 1 to 3 (all in the ring; 1 is the smallest ring).
+    /// FIFO with a bound of 1 to 3 (a ring of that many slots; 1 is the
+    /// smallest). Its `set_maxsize` calls raise the bound past the ring now
+    /// and then, so that the ring closes and the locked store holds the
+    /// overflow (and the ring reopens once the store is drained).
     FifoSmall,
+    /// FIFO, unbounded: a segment list.
     FifoUnbounded,
-    /// FIFO around the ring's capacity: a backlog of more than 1024 items, or
-    /// a bound above 1024, so that the ring closes and the locked store
-    /// holds the overflow (and the ring reopens once the store is drained).
+    /// FIFO around the ring's capacity, all in a segment list: a backlog of
+    /// more than 1024 items (crossing block boundaries), or a bound above
+    /// 1024, nearly reached.
     FifoOverflow,
     Lifo,
     Priority,
@@ -94,10 +98,11 @@ impl Setup {
             Kind::Priority => small(rng, Order::Priority),
             Kind::FifoOverflow => {
                 let (maxsize, put, got) = match rng.below(0..3) {
-                    // Unbounded, the ring nearly full: the run's puts overflow.
+                    // Unbounded, a backlog about to cross a block boundary
+                    // (every 31 items: at 1023).
                     0 => (0, rng.below(1020..1025) as u32, 0),
-                    // Overflowed, the ring drained: gets take from the store,
-                    // and the one that empties it reopens the ring.
+                    // A long backlog, all but the last few got: the run's gets
+                    // and puts meet in the last blocks.
                     1 => {
                         let put = rng.below(1025..1030) as u32;
                         (0, put, put - rng.below(0..5) as u32)

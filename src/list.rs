@@ -1,0 +1,925 @@
+//! The lock-free segment list behind a FIFO queue that is unbounded or
+//! bounded above the ring's capacity.
+//!
+//! Items live in blocks of [`BLOCK_SLOTS`] slots, linked oldest to newest.
+//! Positions count on from 0, [`LAP`] to a block: the last position of each
+//! lap has no slot, and `tail` (or `head`) standing on it means the thread
+//! that claimed the block's last slot is linking the next block in (for
+//! `tail`) or moving `head` into it; others wait the moment out. A producer
+//! claims a position with one compare-and-swap on `tail`, a consumer with one
+//! on `head`; each slot's state says whether its item is written and read.
+//! The design follows crossbeam's list channel (slot states, and blocks
+//! destroyed by whichever reader finishes with them last), with what the
+//! queue needs on top, as the ring has it:
+//! - a *bound* (`set_bound`), for a queue bounded above the ring's capacity;
+//! - a *mark* bit in `tail` that closes the list and can be cleared again,
+//!   and pushes by the queue's lock holder into a list it closed;
+//! - an atomic [`take_all`](List::take_all);
+//! - recycling: an emptied block is kept as a spare (up to [`SPARES`]) that
+//!   a next link takes, so a queue whose length stays steady allocates nothing.
+//!
+//! Under loom each operation runs alone (as the ring's: see `ring.rs`); the
+//! list's own orderings are checked by Miri (`verify.sh miri`), TSan,
+//! shuttle and the checksummed stress tests.
+
+use std::alloc::{self, Layout};
+use std::ptr;
+
+use crate::fifo::{Popped, Refusal};
+use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
+use crate::sync::atomic::{AtomicPtr, AtomicUsize, fence};
+use crate::sync::{Padded, UnsafeCell};
+use crate::wait::backoff;
+
+/// Positions are stored shifted left by this, below them the mark bit.
+const SHIFT: usize = 1;
+/// In `tail`: closed. In `head`: the head's block has a next one, so a pop
+/// need not look at `tail` to know the list is not empty.
+const MARK: usize = 1;
+/// Positions per block. Under loom a block has 3 slots: its models then
+/// cross block boundaries with a few items, and loom (whose every step
+/// costs more with every atomic alive) tracks 4 atomics a block, not 32.
+#[cfg(not(loom))]
+const LAP: usize = 32;
+#[cfg(loom)]
+const LAP: usize = 4;
+/// Slots per block: every position of a lap but the last.
+const BLOCK_SLOTS: usize = LAP - 1;
+/// One position, as stored.
+const ONE: usize = 1 << SHIFT;
+
+/// Slot states: the item is written, read, or the block's destruction
+/// reached the slot before its reader did (who then carries it on).
+const WRITTEN: usize = 1;
+const READ: usize = 2;
+const DESTROY: usize = 4;
+
+/// How many emptied blocks a list keeps for reuse, at most: a backlog that
+/// swings by up to this many blocks' worth of items allocates nothing.
+const SPARES: usize = 4;
+
+/// How many times [`List::len`] looks for a consistent snapshot before it
+/// stops the producers for one.
+const LEN_TRIES: usize = 8;
+
+struct Slot<T> {
+    /// `None` until written, and again once read.
+    item: UnsafeCell<Option<T>>,
+    state: AtomicUsize,
+}
+
+struct Block<T> {
+    /// The block after this one, once linked.
+    next: AtomicPtr<Block<T>>,
+    slots: [Slot<T>; BLOCK_SLOTS],
+}
+
+impl<T> Block<T> {
+    /// A new, empty block, or `None` if it cannot be allocated.
+    fn allocate() -> Option<*mut Block<T>> {
+        let layout = Layout::new::<Block<T>>();
+        // SAFETY: a block is never zero-sized (it has atomics).
+        let block = unsafe { alloc::alloc(layout) }.cast::<Block<T>>();
+        if block.is_null() {
+            return None;
+        }
+        let empty = Block {
+            next: AtomicPtr::new(ptr::null_mut()),
+            slots: std::array::from_fn(|_| Slot {
+                item: UnsafeCell::new(None),
+                state: AtomicUsize::new(0),
+            }),
+        };
+        // SAFETY: freshly allocated with the block's layout.
+        unsafe { block.write(empty) };
+        Some(block)
+    }
+
+    /// Frees a block made by [`allocate`](Block::allocate).
+    ///
+    /// # Safety
+    /// No other thread uses the block any more, and it holds no item.
+    unsafe fn free(block: *mut Block<T>) {
+        // SAFETY: allocated with the global allocator and `Block`'s layout,
+        // as a `Box` would be.
+        drop(unsafe { Box::from_raw(block) });
+    }
+
+    /// Waits until the next block is linked, and returns it.
+    fn wait_next(&self) -> *mut Block<T> {
+        let mut step = 0;
+        loop {
+            let next = self.next.load(Acquire);
+            if !next.is_null() {
+                return next;
+            }
+            backoff(step);
+            step += 1;
+        }
+    }
+}
+
+/// One end of the list: a position and the block it lies in.
+struct End<T> {
+    index: AtomicUsize,
+    block: AtomicPtr<Block<T>>,
+}
+
+/// An unbounded (or bounded) multi-producer multi-consumer FIFO.
+pub(crate) struct List<T> {
+    head: Padded<End<T>>,
+    tail: Padded<End<T>>,
+    /// At most this many items may be queued; `usize::MAX`: no bound.
+    bound: AtomicUsize,
+    /// Emptied blocks kept for the next links; null where there is none.
+    spares: [AtomicPtr<Block<T>>; SPARES],
+    /// Makes each operation atomic in the model (see the module docs).
+    #[cfg(loom)]
+    model: crate::sync::Mutex<()>,
+}
+
+/// Proof that an operation runs alone, under loom; nothing otherwise.
+#[cfg(loom)]
+type Alone<'a> = crate::sync::MutexGuard<'a, ()>;
+#[cfg(not(loom))]
+type Alone<'a> = std::marker::PhantomData<&'a ()>;
+
+// SAFETY: items move between threads through the list (so `T: Send`); a
+// slot's item is only touched by the thread that claimed its position.
+unsafe impl<T: Send> Send for List<T> {}
+// SAFETY: as above; every shared field is atomic.
+unsafe impl<T: Send> Sync for List<T> {}
+
+/// How many slots lie before `index` (its position less the slotless ones):
+/// the difference of two is the number of items between them.
+fn count(index: usize) -> usize {
+    let pos = index >> SHIFT;
+    (pos / LAP) * BLOCK_SLOTS + (pos % LAP).min(BLOCK_SLOTS)
+}
+
+/// The offset of `index` in its block (`BLOCK_SLOTS`: the slotless one).
+fn offset(index: usize) -> usize {
+    (index >> SHIFT) % LAP
+}
+
+impl<T> List<T> {
+    /// An empty, unbounded list with its first block, or `None` if that
+    /// cannot be allocated.
+    pub(crate) fn new() -> Option<Self> {
+        let first = Block::allocate()?;
+        Some(List {
+            head: Padded(End {
+                index: AtomicUsize::new(0),
+                block: AtomicPtr::new(first),
+            }),
+            tail: Padded(End {
+                index: AtomicUsize::new(0),
+                block: AtomicPtr::new(first),
+            }),
+            bound: AtomicUsize::new(usize::MAX),
+            spares: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
+            #[cfg(loom)]
+            model: crate::sync::Mutex::new(()),
+        })
+    }
+
+    /// Under loom, keeps other list operations out until dropped.
+    fn alone(&self) -> Alone<'_> {
+        #[cfg(loom)]
+        return self.model.lock();
+        #[cfg(not(loom))]
+        std::marker::PhantomData
+    }
+
+    /// Any bound fits.
+    pub(crate) fn capacity(&self) -> usize {
+        usize::MAX
+    }
+
+    /// How many items may be queued (`usize::MAX`: any number).
+    pub(crate) fn bound(&self) -> usize {
+        self.bound.load(SeqCst)
+    }
+
+    /// Sets how many items may be queued (`usize::MAX`: any number). Items
+    /// already queued beyond a smaller bound stay.
+    pub(crate) fn set_bound(&self, bound: usize) {
+        let _alone = self.alone();
+        assert!(bound > 0, "the bound must be positive");
+        self.bound.store(bound, SeqCst);
+    }
+
+    /// Closes the list to lock-free claims. Returns whether it was open.
+    pub(crate) fn close(&self) -> bool {
+        let _alone = self.alone();
+        self.tail.index.fetch_or(MARK, SeqCst) & MARK == 0
+    }
+
+    /// Opens a closed list again (the caller holds the queue's lock).
+    pub(crate) fn reopen(&self) {
+        let _alone = self.alone();
+        self.tail.index.fetch_and(!MARK, SeqCst);
+    }
+
+    /// Whether the list is closed.
+    #[cfg(test)]
+    pub(crate) fn is_closed(&self) -> bool {
+        self.tail.index.load(SeqCst) & MARK != 0
+    }
+
+    /// How many positions were ever claimed: changes with every claim
+    /// (and not when `tail` steps over a slotless position).
+    pub(crate) fn tail_position(&self) -> usize {
+        self.pushed()
+    }
+
+    /// How many items were ever put in (or are being put in).
+    pub(crate) fn pushed(&self) -> usize {
+        let _alone = self.alone();
+        count(self.tail.index.load(SeqCst))
+    }
+
+    /// How many items are queued (or being put in), from a snapshot in
+    /// which `tail` did not move around the read of `head`; after
+    /// [`LEN_TRIES`] the list is closed for one look, as `Ring::len` does.
+    /// The caller holds the queue's lock.
+    pub(crate) fn len(&self) -> usize {
+        let _alone = self.alone();
+        for _ in 0..LEN_TRIES {
+            let tail = self.tail.index.load(SeqCst);
+            let head = self.head.index.load(SeqCst);
+            if count(self.tail.index.load(SeqCst)) == count(tail) {
+                return count(tail) - count(head);
+            }
+        }
+        let tail = self.tail.index.fetch_or(MARK, SeqCst);
+        let len = count(tail) - count(self.head.index.load(SeqCst));
+        if tail & MARK == 0 {
+            self.tail.index.fetch_and(!MARK, SeqCst);
+        }
+        len
+    }
+
+    /// A cheap look: whether a pop may find an item (only a hint).
+    pub(crate) fn may_pop(&self) -> bool {
+        count(self.tail.index.load(Relaxed)) != count(self.head.index.load(Relaxed))
+    }
+
+    /// A cheap look: whether a claim may find room (only a hint; a closed
+    /// list gives none).
+    pub(crate) fn may_claim(&self) -> bool {
+        let tail = self.tail.index.load(Relaxed);
+        tail & MARK == 0 && count(tail).saturating_sub(count(self.head.index.load(Relaxed))) < self.bound.load(Relaxed)
+    }
+
+    /// Whether the bound leaves no room at `tail`, judged from a head read
+    /// after a full fence (as `Ring::at_bound`).
+    fn at_bound(&self, tail: usize, bound: usize) -> bool {
+        fence(SeqCst);
+        let head = self.head.index.load(Relaxed);
+        count(tail).saturating_sub(count(head)) >= bound && self.tail.index.load(Relaxed) == tail
+    }
+
+    /// Whether [`push_closed`](List::push_closed) has room: the caller holds
+    /// the queue's lock and closed the list, so only gets change the answer.
+    pub(crate) fn has_room_closed(&self) -> bool {
+        let _alone = self.alone();
+        let tail = self.tail.index.load(SeqCst);
+        fence(SeqCst);
+        count(tail) - count(self.head.index.load(SeqCst)) < self.bound.load(SeqCst)
+    }
+
+    /// Puts `item` in without waiting for room, unless the list is full,
+    /// closed, or cannot allocate its next block; then hands it back.
+    #[inline(always)]
+    pub(crate) fn push(&self, item: T) -> Result<(), (T, Refusal)> {
+        let _alone = self.alone();
+        // The common case, inline: open, unbounded, not the block's last
+        // slot, no other producer first.
+        let tail = self.tail.index.load(Acquire);
+        let block = self.tail.block.load(Acquire);
+        if tail & MARK == 0
+            && offset(tail) + 1 < BLOCK_SLOTS
+            && self.bound.load(Relaxed) == usize::MAX
+            && self
+                .tail
+                .index
+                .compare_exchange_weak(tail, tail + ONE, SeqCst, Relaxed)
+                .is_ok()
+        {
+            // SAFETY: the claim made this thread the slot's only writer.
+            unsafe { Self::write(block, offset(tail), item) };
+            return Ok(());
+        }
+        match self.claim(false, ptr::null_mut()) {
+            // SAFETY: as above.
+            Ok((block, at)) => unsafe { Self::write(block, at, item) },
+            Err(refusal) => return Err((item, refusal)),
+        }
+        Ok(())
+    }
+
+    /// Puts the item `next` makes into a list the caller closed (holding
+    /// the queue's lock), where [`has_room_closed`](List::has_room_closed)
+    /// said there is room; `false` (`next` not called) when the next block
+    /// cannot be allocated. Only the caller moves a closed list's tail, so
+    /// the block a link needs is got first and `next` runs before the claim,
+    /// which cannot fail then: a panic in `next` leaves no claimed, empty slot.
+    pub(crate) fn push_closed(&self, next: impl FnOnce() -> T) -> bool {
+        let _alone = self.alone();
+        let mut step = 0;
+        // A lock-free claim made before the close may still be linking.
+        while offset(self.tail.index.load(Acquire)) == BLOCK_SLOTS {
+            backoff(step);
+            step += 1;
+        }
+        let mut ready = ptr::null_mut();
+        if offset(self.tail.index.load(Acquire)) + 1 == BLOCK_SLOTS {
+            match self.take_spare().or_else(Block::allocate) {
+                Some(block) => ready = block,
+                None => return false,
+            }
+        }
+        let item = next();
+        let (block, at) = self
+            .claim(true, ready)
+            .expect("the lock holder has room in the list it closed");
+        // SAFETY: the claim made this thread the slot's only writer.
+        unsafe { Self::write(block, at, item) };
+        true
+    }
+
+    /// Claims the position at `tail` with a compare-and-swap: of an open
+    /// list, or (`closed`) of one its caller closed. The claim of a block's
+    /// last slot links the next block: `next` if not null, else the spare
+    /// or a new one, got before the claim so that a failure changes nothing.
+    #[cold]
+    #[inline(never)]
+    fn claim(&self, closed: bool, mut next: *mut Block<T>) -> Result<(*mut Block<T>, usize), Refusal> {
+        let mut step = 0;
+        // Acquire: a tail that `reopen` wrote shows the bound set before it.
+        let mut tail = self.tail.index.load(Acquire);
+        let claimed = loop {
+            if tail & MARK != 0 && !closed {
+                break Err(Refusal::Closed);
+            }
+            let at = offset(tail);
+            if at == BLOCK_SLOTS {
+                // Another producer is linking the next block.
+                backoff(step);
+                step += 1;
+                tail = self.tail.index.load(Acquire);
+                continue;
+            }
+            let bound = self.bound.load(Relaxed);
+            if bound != usize::MAX && count(tail).saturating_sub(count(self.head.index.load(Relaxed))) >= bound {
+                if self.at_bound(tail, bound) {
+                    break Err(Refusal::Full);
+                }
+                tail = self.tail.index.load(Acquire);
+                continue;
+            }
+            if at + 1 == BLOCK_SLOTS && next.is_null() {
+                match self.take_spare().or_else(Block::allocate) {
+                    Some(block) => next = block,
+                    None => break Err(Refusal::NoMemory),
+                }
+            }
+            let block = self.tail.block.load(Acquire);
+            match self.tail.index.compare_exchange_weak(tail, tail + ONE, SeqCst, Acquire) {
+                Ok(_) => {
+                    if at + 1 == BLOCK_SLOTS {
+                        // Link the next block and step over the slotless position.
+                        self.tail.block.store(next, Release);
+                        self.tail.index.fetch_add(ONE, Release);
+                        // SAFETY: this block holds an unread slot (the one
+                        // just claimed), so it is alive.
+                        unsafe { (*block).next.store(next, Release) };
+                        next = ptr::null_mut();
+                    }
+                    break Ok((block, at));
+                }
+                Err(now) => {
+                    tail = now;
+                    backoff(step);
+                    step += 1;
+                }
+            }
+        };
+        if !next.is_null() {
+            // Got ready for a link another producer made: keep it.
+            self.recycle(next);
+        }
+        claimed
+    }
+
+    /// Writes `item` into the slot at `at` and hands it to its reader.
+    ///
+    /// # Safety
+    /// This thread claimed the slot's position.
+    #[inline(always)]
+    unsafe fn write(block: *mut Block<T>, at: usize, item: T) {
+        // SAFETY: an unread slot keeps its block alive; the claim makes
+        // this thread the only writer, and the slot holds `None`.
+        let slot = unsafe { &(*block).slots[at] };
+        slot.item.with_mut(|p| unsafe { p.write(Some(item)) });
+        slot.state.fetch_or(WRITTEN, Release);
+    }
+
+    /// Takes the oldest item, without waiting for one. A slot claimed by a
+    /// producer that has not written it yet is waited for (briefly: writing
+    /// is a store).
+    #[inline(always)]
+    pub(crate) fn pop(&self) -> Popped<T> {
+        let _alone = self.alone();
+        // The common case, inline: not the block's last slot, an item
+        // claimed at `head` (the head's block has a next one, or `tail` is
+        // past it), no other consumer first. Only a list that looks empty
+        // needs `pop_contended`'s fenced look at `tail`.
+        let head = self.head.index.load(Acquire);
+        let block = self.head.block.load(Acquire);
+        if offset(head) + 1 < BLOCK_SLOTS {
+            let mut new_head = head + ONE;
+            let claimed = head & MARK != 0 || {
+                let tail = self.tail.index.load(Relaxed);
+                if (head >> SHIFT) / LAP != (tail >> SHIFT) / LAP {
+                    new_head |= MARK;
+                }
+                tail >> SHIFT > head >> SHIFT
+            };
+            if claimed
+                && self
+                    .head
+                    .index
+                    .compare_exchange_weak(head, new_head, SeqCst, Relaxed)
+                    .is_ok()
+            {
+                // SAFETY: the claim made this thread the slot's only reader.
+                return Popped::Item(unsafe { self.read(block, offset(head)) });
+            }
+        }
+        self.pop_contended()
+    }
+
+    /// [`pop`](List::pop), every case.
+    #[cold]
+    #[inline(never)]
+    fn pop_contended(&self) -> Popped<T> {
+        let mut step = 0;
+        let mut head = self.head.index.load(Acquire);
+        let mut block = self.head.block.load(Acquire);
+        loop {
+            let at = offset(head);
+            if at == BLOCK_SLOTS {
+                // Another consumer is moving `head` into the next block.
+                backoff(step);
+                step += 1;
+                head = self.head.index.load(Acquire);
+                block = self.head.block.load(Acquire);
+                continue;
+            }
+            let mut new_head = head + ONE;
+            if head & MARK == 0 {
+                fence(SeqCst);
+                let tail = self.tail.index.load(Relaxed);
+                if head >> SHIFT == tail >> SHIFT {
+                    return if tail & MARK != 0 {
+                        Popped::Drained
+                    } else {
+                        Popped::Empty
+                    };
+                }
+                if (head >> SHIFT) / LAP != (tail >> SHIFT) / LAP {
+                    new_head |= MARK;
+                }
+            }
+            match self.head.index.compare_exchange_weak(head, new_head, SeqCst, Acquire) {
+                Ok(_) => {
+                    if at + 1 == BLOCK_SLOTS {
+                        // Move `head` into the next block, past the slotless position.
+                        // SAFETY: the slot just claimed keeps the block alive.
+                        let next = unsafe { (*block).wait_next() };
+                        let mut index = (new_head & !MARK) + ONE;
+                        // SAFETY: a linked block lives until its slots are read.
+                        if !unsafe { (*next).next.load(Relaxed) }.is_null() {
+                            index |= MARK;
+                        }
+                        self.head.block.store(next, Release);
+                        self.head.index.store(index, Release);
+                    }
+                    // SAFETY: the claim made this thread the slot's only reader.
+                    return Popped::Item(unsafe { self.read(block, at) });
+                }
+                Err(now) => {
+                    head = now;
+                    block = self.head.block.load(Acquire);
+                    backoff(step);
+                    step += 1;
+                }
+            }
+        }
+    }
+
+    /// Reads the item at `at` once it is written, then marks the slot read,
+    /// destroying the block if this was the last use of it.
+    ///
+    /// # Safety
+    /// This thread claimed the slot's position as its reader, and has moved
+    /// `head` past the block if the slot is its last.
+    #[inline(always)]
+    unsafe fn read(&self, block: *mut Block<T>, at: usize) -> T {
+        // SAFETY: an unread slot keeps its block alive.
+        let slot = unsafe { &(*block).slots[at] };
+        let mut step = 0;
+        while slot.state.load(Acquire) & WRITTEN == 0 {
+            backoff(step);
+            step += 1;
+        }
+        // SAFETY: written, and this thread is the slot's only reader.
+        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+        if at + 1 == BLOCK_SLOTS {
+            // SAFETY: the last slot's reader starts the destruction.
+            unsafe { self.destroy(block, 0) };
+        } else if slot.state.fetch_or(READ, AcqRel) & DESTROY != 0 {
+            // SAFETY: the destruction reached this slot first and left the rest to us.
+            unsafe { self.destroy(block, at + 1) };
+        }
+        item.expect("a written slot holds an item")
+    }
+
+    /// Recycles `block` once every slot from `start` on (but the last,
+    /// whose reader started this) is read; a slot still being read is
+    /// marked, and its reader carries on from there.
+    ///
+    /// # Safety
+    /// Every slot before `start`, and the last, is read, and `head` is past
+    /// the block.
+    unsafe fn destroy(&self, block: *mut Block<T>, start: usize) {
+        for at in start..BLOCK_SLOTS - 1 {
+            // SAFETY: a slot not yet read keeps the block alive.
+            let slot = unsafe { &(*block).slots[at] };
+            if slot.state.load(Acquire) & READ == 0 && slot.state.fetch_or(DESTROY, AcqRel) & READ == 0 {
+                return;
+            }
+        }
+        self.recycle(block);
+    }
+
+    /// Keeps an unused block as a spare (emptied, for a next link), or
+    /// frees it if there are [`SPARES`] already.
+    fn recycle(&self, block: *mut Block<T>) {
+        // SAFETY: no other thread uses the block; its items are all read.
+        let b = unsafe { &*block };
+        b.next.store(ptr::null_mut(), Relaxed);
+        for slot in &b.slots {
+            slot.state.store(0, Relaxed);
+        }
+        let kept = self.spares.iter().any(|spare| {
+            spare.load(Relaxed).is_null() && spare.compare_exchange(ptr::null_mut(), block, Release, Relaxed).is_ok()
+        });
+        if !kept {
+            // SAFETY: as above.
+            unsafe { Block::free(block) };
+        }
+    }
+
+    /// A spare block, if there is one, now this thread's.
+    fn take_spare(&self) -> Option<*mut Block<T>> {
+        self.spares.iter().find_map(|spare| {
+            if spare.load(Relaxed).is_null() {
+                return None;
+            }
+            let block = spare.swap(ptr::null_mut(), Acquire);
+            (!block.is_null()).then_some(block)
+        })
+    }
+
+    /// Closes the list and takes every item in it at once, to be handed out
+    /// oldest first: a concurrent pop either took its item before or finds
+    /// the list drained. Allocates nothing. For the queue's lock holder;
+    /// the list is not opened again.
+    pub(crate) fn take_all(&self) -> Taken<'_, T> {
+        let _alone = self.alone();
+        self.tail.index.fetch_or(MARK, SeqCst);
+        // Closed, the tail moves only off a slotless position (a link in
+        // progress): wait that out.
+        let mut step = 0;
+        let tail = loop {
+            let tail = self.tail.index.load(SeqCst);
+            if offset(tail) != BLOCK_SLOTS {
+                break tail & !MARK;
+            }
+            backoff(step);
+            step += 1;
+        };
+        let tail_block = self.tail.block.load(Acquire);
+        let mut step = 0;
+        let (head, block) = loop {
+            let head = self.head.index.load(SeqCst);
+            // A consumer moving `head` into the next block stores it
+            // without a compare-and-swap: wait until it is done.
+            if offset(head) != BLOCK_SLOTS {
+                let block = self.head.block.load(Acquire);
+                if self.head.index.compare_exchange(head, tail, SeqCst, Relaxed).is_ok() {
+                    break (head & !MARK, block);
+                }
+            }
+            backoff(step);
+            step += 1;
+        };
+        // A pop that reads the new head sees the list drained before it
+        // looks at the block.
+        self.head.block.store(tail_block, Release);
+        Taken {
+            list: self,
+            head,
+            block,
+            tail,
+        }
+    }
+}
+
+/// The items [`List::take_all`] took: the positions from `head` up to
+/// `tail`, which no other thread claims any more. Dropping it drops the
+/// items not handed out.
+pub(crate) struct Taken<'a, T> {
+    list: &'a List<T>,
+    head: usize,
+    /// The block `head` lies in.
+    block: *mut Block<T>,
+    tail: usize,
+}
+
+impl<T> Taken<'_, T> {
+    /// How many items are left to hand out.
+    pub(crate) fn len(&self) -> usize {
+        count(self.tail) - count(self.head)
+    }
+}
+
+impl<T> Iterator for Taken<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        if self.head >> SHIFT == self.tail >> SHIFT {
+            return None;
+        }
+        let (block, at) = (self.block, offset(self.head));
+        self.head += ONE;
+        if at + 1 == BLOCK_SLOTS {
+            // SAFETY: the unread last slot keeps the block alive.
+            self.block = unsafe { (*block).wait_next() };
+            self.head += ONE;
+        }
+        // SAFETY: `take_all` made this the reader of every position from
+        // `head` to `tail`, and `head` is past every block left behind.
+        Some(unsafe { self.list.read(block, at) })
+    }
+}
+
+impl<T> Drop for Taken<'_, T> {
+    fn drop(&mut self) {
+        self.for_each(drop);
+    }
+}
+
+impl<T> Drop for List<T> {
+    fn drop(&mut self) {
+        // No other thread is left: every block before `head`'s is freed or
+        // spare; free the rest, dropping the items in them.
+        let tail = self.tail.index.load(Relaxed) >> SHIFT;
+        let mut pos = self.head.index.load(Relaxed) >> SHIFT;
+        let mut block = self.head.block.load(Relaxed);
+        while pos != tail {
+            let at = pos % LAP;
+            // SAFETY: the list owns its blocks now.
+            let b = unsafe { &*block };
+            if at == BLOCK_SLOTS {
+                let next = b.next.load(Relaxed);
+                // SAFETY: every item in it was dropped on the way here.
+                unsafe { Block::free(block) };
+                block = next;
+            } else {
+                b.slots[at].item.with_mut(|p| unsafe { (*p).take() });
+            }
+            pos += 1;
+        }
+        // SAFETY: as above.
+        unsafe { Block::free(block) };
+        while let Some(spare) = self.take_spare() {
+            // SAFETY: a spare holds no items.
+            unsafe { Block::free(spare) };
+        }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    fn drain<T>(l: &List<T>) -> Vec<T> {
+        std::iter::from_fn(|| match l.pop() {
+            Popped::Item(x) => Some(x),
+            _ => None,
+        })
+        .collect()
+    }
+
+    fn push(l: &List<u32>, x: u32) -> Result<(), Refusal> {
+        l.push(x).map_err(|(_, refusal)| refusal)
+    }
+
+    /// Items cross many blocks in order; counts stay exact at every step,
+    /// and a list whose length stays steady reuses its blocks.
+    #[test]
+    fn keeps_fifo_order_across_blocks() {
+        let l = List::new().unwrap();
+        let n = 5 * BLOCK_SLOTS as u32 + 3;
+        for x in 0..n {
+            push(&l, x).unwrap();
+            assert_eq!(l.len(), x as usize + 1);
+        }
+        assert_eq!(l.pushed(), n as usize);
+        for x in 0..n {
+            assert_eq!(l.pop(), Popped::Item(x));
+            assert_eq!(l.len(), (n - x - 1) as usize);
+        }
+        assert_eq!(l.pop(), Popped::Empty);
+        for x in 0..10 * n {
+            push(&l, x).unwrap();
+            assert_eq!(l.pop(), Popped::Item(x));
+        }
+        assert!(l.take_spare().is_some(), "an emptied block is kept");
+    }
+
+    #[test]
+    fn a_bound_limits_claims_and_keeps_items() {
+        let l = List::new().unwrap();
+        for x in 0..40 {
+            push(&l, x).unwrap();
+        }
+        l.set_bound(35);
+        assert_eq!(push(&l, 99), Err(Refusal::Full), "40 queued, bound 35");
+        assert_eq!(drain(&l).len(), 40, "shrinking keeps every item");
+        for x in 0..35 {
+            push(&l, x).unwrap();
+        }
+        assert_eq!(push(&l, 99), Err(Refusal::Full));
+        assert!(!l.may_claim());
+        assert_eq!(l.pop(), Popped::Item(0));
+        assert!(l.may_claim());
+        push(&l, 35).unwrap();
+        assert_eq!(drain(&l), (1..36).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn closing_refuses_claims_and_the_lock_holder_still_pushes() {
+        let l = List::new().unwrap();
+        push(&l, 0).unwrap();
+        assert!(l.close(), "it was open");
+        assert!(!l.close());
+        assert_eq!(push(&l, 1), Err(Refusal::Closed));
+        // Across a block boundary while closed.
+        for x in 1..2 * BLOCK_SLOTS as u32 {
+            assert!(l.has_room_closed());
+            assert!(l.push_closed(|| x));
+        }
+        assert!(l.is_closed(), "still closed to everyone else");
+        assert_eq!(push(&l, 99), Err(Refusal::Closed));
+        let before = l.tail_position();
+        assert_eq!(drain(&l), (0..2 * BLOCK_SLOTS as u32).collect::<Vec<_>>());
+        assert_eq!(l.pop(), Popped::Drained);
+        l.reopen();
+        assert_eq!(l.tail_position(), before, "opening moves no position");
+        assert_eq!(l.pop(), Popped::Empty);
+        push(&l, 7).unwrap();
+        assert_ne!(l.tail_position(), before, "a claim does");
+        assert_eq!(drain(&l), [7]);
+        l.set_bound(1);
+        l.close();
+        push_closed_once(&l, 8);
+        assert!(!l.has_room_closed(), "one queued, bound one");
+    }
+
+    fn push_closed_once(l: &List<u32>, x: u32) {
+        assert!(l.has_room_closed());
+        assert!(l.push_closed(|| x));
+    }
+
+    #[test]
+    fn take_all_closes_and_empties_the_list_in_order() {
+        for n in [0, 1, BLOCK_SLOTS - 1, BLOCK_SLOTS, 3 * BLOCK_SLOTS + 5] {
+            let l = List::new().unwrap();
+            for x in 0..n as u32 + 7 {
+                push(&l, x).unwrap();
+            }
+            for x in 0..7 {
+                assert_eq!(l.pop(), Popped::Item(x));
+            }
+            let taken = l.take_all();
+            assert_eq!(taken.len(), n);
+            assert_eq!(l.len(), 0, "taken at once");
+            assert_eq!(l.pop(), Popped::Drained);
+            assert_eq!(push(&l, 9), Err(Refusal::Closed));
+            assert_eq!(taken.collect::<Vec<_>>(), (7..n as u32 + 7).collect::<Vec<_>>());
+            assert_eq!(l.take_all().count(), 0);
+        }
+    }
+
+    #[test]
+    fn dropping_drops_every_item_once() {
+        let item = std::sync::Arc::new(());
+        for n in [0, 5, BLOCK_SLOTS, 2 * BLOCK_SLOTS + 1] {
+            let l = List::new().unwrap();
+            for _ in 0..n + 3 {
+                assert!(l.push(std::sync::Arc::clone(&item)).is_ok());
+            }
+            for _ in 0..3 {
+                assert!(matches!(l.pop(), Popped::Item(_)));
+            }
+            let mut taken = l.take_all();
+            drop(taken.next());
+            drop(taken);
+            assert_eq!(std::sync::Arc::strong_count(&item), 1, "{n}: taken, dropped");
+            let l = List::new().unwrap();
+            for _ in 0..n {
+                assert!(l.push(std::sync::Arc::clone(&item)).is_ok());
+            }
+            drop(l);
+            assert_eq!(std::sync::Arc::strong_count(&item), 1, "{n}: queued, dropped");
+        }
+    }
+
+    /// Producers and consumers racing across block boundaries, and on a
+    /// bound: every item comes out once, each producer's in order. Under
+    /// Miri this checks the slot states, the links and the recycling for
+    /// data races and use after free.
+    #[test]
+    fn racing_threads_move_every_item_exactly_once() {
+        const PER_PRODUCER: u32 = if cfg!(miri) { 80 } else { 50_000 };
+        for bound in [usize::MAX, 5] {
+            let l = List::new().unwrap();
+            l.set_bound(bound);
+            let got = std::sync::Mutex::new(Vec::new());
+            std::thread::scope(|s| {
+                for p in 0..2 {
+                    let l = &l;
+                    s.spawn(move || {
+                        for i in 0..PER_PRODUCER {
+                            while push(l, p * PER_PRODUCER + i).is_err() {
+                                std::thread::yield_now();
+                            }
+                        }
+                    });
+                }
+                for _ in 0..2 {
+                    let (l, got) = (&l, &got);
+                    s.spawn(move || {
+                        let mut mine = Vec::new();
+                        while mine.len() < PER_PRODUCER as usize {
+                            match l.pop() {
+                                Popped::Item(x) => mine.push(x),
+                                _ => std::thread::yield_now(),
+                            }
+                        }
+                        for p in 0..2 {
+                            let from_p: Vec<u32> = mine.iter().copied().filter(|x| x / PER_PRODUCER == p).collect();
+                            assert!(from_p.is_sorted(), "a producer's items came out of order");
+                        }
+                        got.lock().unwrap().extend(mine);
+                    });
+                }
+            });
+            let mut got = got.into_inner().unwrap();
+            got.sort_unstable();
+            assert_eq!(got, (0..2 * PER_PRODUCER).collect::<Vec<_>>(), "bound {bound}");
+            assert_eq!(l.len(), 0);
+        }
+    }
+
+    /// Consumers racing `take_all`: every item comes out once, and each
+    /// consumer's items come before all of `take_all`'s.
+    #[test]
+    fn take_all_races_pops_without_taking_from_the_middle() {
+        const ITEMS: u32 = if cfg!(miri) { 70 } else { 500 };
+        for _ in 0..if cfg!(miri) { 2 } else { 50 } {
+            let l = List::new().unwrap();
+            for x in 0..ITEMS {
+                push(&l, x).unwrap();
+            }
+            let (popped, taken) = std::thread::scope(|s| {
+                let popper = s.spawn(|| drain(&l));
+                let taken: Vec<u32> = l.take_all().collect();
+                (popper.join().unwrap(), taken)
+            });
+            let first_taken = taken.first().copied().unwrap_or(ITEMS);
+            assert!(
+                popped.iter().all(|&x| x < first_taken),
+                "a pop took an item after take_all's first"
+            );
+            let mut all: Vec<u32> = popped.into_iter().chain(taken).collect();
+            all.sort_unstable();
+            assert_eq!(all, (0..ITEMS).collect::<Vec<_>>());
+        }
+    }
+}
