@@ -38,6 +38,8 @@ pub(crate) struct Waiters {
     /// Threads parked here (or about to park with the lock held), plus
     /// wakers listed.
     parked: AtomicUsize,
+    /// How long a waiter here spins before it yields.
+    pub(crate) spinning: Spinning,
 }
 
 impl Waiters {
@@ -46,6 +48,7 @@ impl Waiters {
             cv: Condvar::new(),
             wakers: Wakers::new(),
             parked: AtomicUsize::new(0),
+            spinning: Spinning::new(),
         }
     }
 
@@ -156,25 +159,92 @@ impl Drop for Parked<'_> {
     }
 }
 
-/// How many times a blocked call backs off (see [`backoff`]) before it parks.
+/// The most back-off steps of a blocked call that spin (see [`Spinning`]
+/// for how many do); [`YIELD_STEPS`] more yield the CPU, then it parks.
 #[cfg(not(any(loom, shuttle)))]
-pub(crate) const SPIN_STEPS: u32 = 24;
+const MAX_SPINNING: u32 = 16;
 /// Under loom a blocked call parks at once: backing off adds nothing to
 /// model but states.
 #[cfg(loom)]
-pub(crate) const SPIN_STEPS: u32 = 0;
+const MAX_SPINNING: u32 = 0;
 /// Under shuttle a few steps, so that the models take both the spin and the
 /// park.
 #[cfg(shuttle)]
-pub(crate) const SPIN_STEPS: u32 = 2;
+const MAX_SPINNING: u32 = 2;
 
-/// The back-off steps that spin; later ones yield the CPU.
+/// The back-off steps that yield the CPU, after the spinning ones.
+#[cfg(not(any(loom, shuttle)))]
+const YIELD_STEPS: u32 = 8;
+#[cfg(any(loom, shuttle))]
+const YIELD_STEPS: u32 = 0;
+
+/// Every this many waits of a thread, a wait on a condition that spins no
+/// more spins fully once, to find out whether spinning pays again.
+const PROBE_EVERY: u32 = 128;
+
+/// The back-off steps that spin in [`backoff`]; later ones yield the CPU.
 const SPINNING_STEPS: u32 = 16;
 
-/// One step of a back-off (also the ring's, while it waits for a slot that
-/// another thread is filling or emptying): step `k` spins `2^min(k, 6)`
-/// times for the first 16 steps (about 700 pauses in all), then yields the
-/// CPU. Under a model checker a step is one spin, which hands the model's
+/// How many back-off steps a blocked call spins before it yields, learnt
+/// for each condition from how its recent waits ended. Spinning pays only
+/// while the thread that will end the wait runs on another CPU; with both
+/// on one CPU only a yield lets it run, and every spin is lost time (a
+/// hand-off through one slot ran 10x slower than with a yield at once).
+/// A wait that ended while spinning keeps the full spin; one that had to
+/// yield or park halves it, down to none. A thread's every
+/// [`PROBE_EVERY`]th wait on a condition that spins no more spins fully,
+/// and restores the spin if that pays. Under the model checkers the spin
+/// stays fixed.
+pub(crate) struct Spinning(std::sync::atomic::AtomicU32);
+
+thread_local! {
+    /// This thread's waits on conditions that spin no more, for [`PROBE_EVERY`].
+    static WAITS_UNSPUN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+impl Spinning {
+    pub(crate) fn new() -> Self {
+        Spinning(std::sync::atomic::AtomicU32::new(MAX_SPINNING))
+    }
+
+    /// How many steps a wait starting now spins, and whether it probes.
+    fn limit(&self) -> (u32, bool) {
+        let steps = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        if steps > 0 || cfg!(any(loom, shuttle)) {
+            return (steps, false);
+        }
+        let waits = WAITS_UNSPUN.with(|n| {
+            n.set(n.get().wrapping_add(1));
+            n.get()
+        });
+        if waits % PROBE_EVERY == 0 {
+            (MAX_SPINNING, true)
+        } else {
+            (0, false)
+        }
+    }
+
+    /// Learns from a wait that spun `limit` steps (`probing` or not) and
+    /// ended while spinning or not.
+    fn learn(&self, limit: u32, probing: bool, ended_spinning: bool) {
+        if cfg!(any(loom, shuttle)) {
+            return;
+        }
+        let steps = match (ended_spinning, probing) {
+            (true, _) => MAX_SPINNING,
+            (false, true) => 0,
+            (false, false) => limit / 2,
+        };
+        if steps != limit || probing {
+            self.0.store(steps, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// One step of a back-off (also the ring's and the list's, while they wait
+/// for a slot that another thread is filling or emptying): step `k` spins
+/// `2^min(k, 6)` times for the first 16 steps (about 700 pauses in all),
+/// then yields the CPU. Under a model checker a step is one spin, which hands the model's
 /// scheduler to another thread.
 pub(crate) fn backoff(step: u32) {
     backoff_until(step, || false);
@@ -200,38 +270,58 @@ pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
 }
 
 /// The spin-then-yield policy of one blocked call, before it parks: a few
-/// short back-offs, each cut short when a look without the lock says to
-/// try again, never past the call's deadline. Cheap when the other side
-/// runs on another core: it is served without a trip through the kernel.
+/// short back-offs (as many spinning as [`Spinning`] says, then
+/// [`YIELD_STEPS`] yielding), each cut short when a look without the lock
+/// says to try again, never past the call's deadline. Cheap when the other
+/// side runs on another core: it is served without a trip through the kernel.
 pub(crate) struct Backoff<'e> {
     step: u32,
+    /// How many steps spin, and whether this wait probes (see [`Spinning`]).
+    spinning: u32,
+    probing: bool,
+    policy: &'e Spinning,
     expiry: &'e mut Expiry,
 }
 
 impl<'e> Backoff<'e> {
-    pub(crate) fn new(expiry: &'e mut Expiry) -> Self {
-        Backoff { step: 0, expiry }
+    pub(crate) fn new(expiry: &'e mut Expiry, policy: &'e Spinning) -> Self {
+        let (spinning, probing) = policy.limit();
+        Backoff {
+            step: 0,
+            spinning,
+            probing,
+            policy,
+            expiry,
+        }
     }
 
     /// Backs off once, until `ready()` holds at most; `false` (without
     /// waiting) once the spin is over or the deadline has passed.
-    pub(crate) fn snooze(&mut self, ready: impl Fn() -> bool) -> bool {
-        if self.step >= SPIN_STEPS || self.expiry.passed() {
+    fn snooze(&mut self, ready: impl Fn() -> bool) -> bool {
+        if self.step >= self.spinning + YIELD_STEPS || self.expiry.passed() {
             return false;
         }
-        backoff_until(self.step, ready);
+        if self.step < self.spinning {
+            backoff_until(self.step, ready);
+        } else {
+            yield_now();
+        }
         self.step += 1;
         true
     }
 
     /// Tries `op` after each back-off until it succeeds; `None` when the
-    /// spin ends first.
+    /// spin ends first. Either way the condition's [`Spinning`] learns
+    /// whether spinning served.
     pub(crate) fn spin<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
         while self.snooze(&ready) {
             if let Some(r) = op() {
+                self.policy
+                    .learn(self.spinning, self.probing, self.step <= self.spinning);
                 return Some(r);
             }
         }
+        self.policy.learn(self.spinning, self.probing, false);
         None
     }
 }
@@ -273,7 +363,7 @@ pub(crate) fn wait<'a, S, R>(
             let mut s = lock.lock();
             attempt(&mut s).map(|r| (s, r))
         };
-        if let Some((s, r)) = Backoff::new(expiry).spin(ready, locked_attempt) {
+        if let Some((s, r)) = Backoff::new(expiry, &waiters.spinning).spin(ready, locked_attempt) {
             return (s, Some(r));
         }
         s = lock.lock();
@@ -319,10 +409,52 @@ mod tests {
         let mut expiry = Expiry::new(Timeout::After(Duration::from_millis(1)));
         expiry.deadline();
         std::thread::sleep(Duration::from_millis(5));
-        assert_eq!(Backoff::new(&mut expiry).spin(|| true, op), None);
+        let policy = Spinning::new();
+        assert_eq!(Backoff::new(&mut expiry, &policy).spin(|| true, op), None);
         assert_eq!(tries.get(), 0, "no try after the deadline");
-        assert_eq!(Backoff::new(&mut Expiry::new(Timeout::Forever)).spin(|| true, op), None);
-        assert_eq!(tries.get(), SPIN_STEPS, "without a deadline the spin runs its course");
+        let policy = Spinning::new();
+        assert_eq!(
+            Backoff::new(&mut Expiry::new(Timeout::Forever), &policy).spin(|| true, op),
+            None
+        );
+        assert_eq!(
+            tries.get(),
+            MAX_SPINNING + YIELD_STEPS,
+            "without a deadline the spin runs its course"
+        );
+    }
+
+    /// A spin that does not serve halves down to none; every
+    /// `PROBE_EVERY`th wait then spins fully, and a probe that serves
+    /// restores the spin (one that does not leaves it at none).
+    #[test]
+    fn the_spin_halves_when_it_does_not_serve_and_a_probe_restores_it() {
+        let policy = Spinning::new();
+        let steps = || policy.0.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(steps(), MAX_SPINNING);
+        for expected in [8, 4, 2, 1, 0] {
+            let (limit, probing) = policy.limit();
+            assert!(!probing);
+            policy.learn(limit, probing, false);
+            assert_eq!(steps(), expected);
+        }
+        let probes: Vec<usize> = (0..2 * PROBE_EVERY as usize)
+            .filter(|_| {
+                let (limit, probing) = policy.limit();
+                assert_eq!(limit, if probing { MAX_SPINNING } else { 0 });
+                policy.learn(limit, probing, false);
+                probing
+            })
+            .collect();
+        assert_eq!(probes.len(), 2, "one probe in every {PROBE_EVERY} waits");
+        assert_eq!(steps(), 0, "a probe that did not serve changes nothing");
+        let probe = std::iter::repeat_with(|| policy.limit())
+            .find(|&(_, probing)| probing)
+            .unwrap();
+        policy.learn(probe.0, probe.1, true);
+        assert_eq!(steps(), MAX_SPINNING, "a probe that served restores the spin");
+        policy.learn(MAX_SPINNING, false, true);
+        assert_eq!(steps(), MAX_SPINNING);
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl<T> Queue<T> {
     #[inline(never)]
     fn get_spinning(&self, ring: &Fifo<T>, timeout: Timeout) -> Result<T, GetError> {
         let mut expiry = Expiry::new(timeout);
-        let popped = Backoff::new(&mut expiry).spin(
+        let popped = Backoff::new(&mut expiry, &self.waiting.getters.spinning).spin(
             || ring.may_pop(),
             || match ring.pop() {
                 Popped::Empty => None,
