@@ -147,9 +147,10 @@ impl<T> Fifo<T> {
     }
 
     /// Puts the item `next` makes into one the caller closed, where
-    /// [`has_room_closed`](Fifo::has_room_closed) said there is room; `next`
-    /// is called once the place is held. `false` (and `next` not called)
-    /// when a list could not allocate its next block.
+    /// [`has_room_closed`](Fifo::has_room_closed) said there is room (the
+    /// caller's close holds the place); `false` (and `next` not called)
+    /// when a list could not allocate its next block. A panic in `next`
+    /// leaves everything as it was.
     pub(crate) fn push_closed(&self, next: impl FnOnce() -> T) -> bool {
         match self {
             Fifo::Ring(r) => {

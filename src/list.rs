@@ -33,7 +33,7 @@ use crate::wait::backoff;
 
 /// Positions are stored shifted left by this, below them the mark bit.
 const SHIFT: usize = 1;
-/// In `tail`: closed. In `head`: the head's block has a next one, so a pop
+/// In `tail`: closed. In `head`: `tail` is past the head's block, so a pop
 /// need not look at `tail` to know the list is not empty.
 const MARK: usize = 1;
 /// Positions per block. Under loom a block has 3 slots: its models then
@@ -75,7 +75,9 @@ struct Block<T> {
 }
 
 impl<T> Block<T> {
-    /// A new, empty block, or `None` if it cannot be allocated.
+    /// A new, empty block, or `None` if it cannot be allocated. Built in
+    /// place, field by field: a block of large items would not fit on the
+    /// stack.
     fn allocate() -> Option<*mut Block<T>> {
         let layout = Layout::new::<Block<T>>();
         // SAFETY: a block is never zero-sized (it has atomics).
@@ -83,15 +85,18 @@ impl<T> Block<T> {
         if block.is_null() {
             return None;
         }
-        let empty = Block {
-            next: AtomicPtr::new(ptr::null_mut()),
-            slots: std::array::from_fn(|_| Slot {
-                item: UnsafeCell::new(None),
-                state: AtomicUsize::new(0),
-            }),
-        };
-        // SAFETY: freshly allocated with the block's layout.
-        unsafe { block.write(empty) };
+        // SAFETY: freshly allocated with the block's layout; each field (and
+        // each slot of the array) is written once before the block is used.
+        unsafe {
+            (&raw mut (*block).next).write(AtomicPtr::new(ptr::null_mut()));
+            let slots = (&raw mut (*block).slots).cast::<Slot<T>>();
+            for at in 0..BLOCK_SLOTS {
+                slots.add(at).write(Slot {
+                    item: UnsafeCell::new(None),
+                    state: AtomicUsize::new(0),
+                });
+            }
+        }
         Some(block)
     }
 
@@ -327,26 +332,36 @@ impl<T> List<T> {
     /// which cannot fail then: a panic in `next` leaves no claimed, empty slot.
     pub(crate) fn push_closed(&self, next: impl FnOnce() -> T) -> bool {
         let _alone = self.alone();
-        let mut step = 0;
-        // A lock-free claim made before the close may still be linking.
-        while offset(self.tail.index.load(Acquire)) == BLOCK_SLOTS {
-            backoff(step);
-            step += 1;
-        }
-        let mut ready = ptr::null_mut();
-        if offset(self.tail.index.load(Acquire)) + 1 == BLOCK_SLOTS {
+        let mut ready = Ready(self, ptr::null_mut());
+        if offset(self.settled_tail()) + 1 == BLOCK_SLOTS {
             match self.take_spare().or_else(Block::allocate) {
-                Some(block) => ready = block,
+                Some(block) => ready.1 = block,
                 None => return false,
             }
         }
+        // A panic in `next` leaves the list as it was (`ready` goes back).
         let item = next();
+        let block = std::mem::replace(&mut ready.1, ptr::null_mut());
         let (block, at) = self
-            .claim(true, ready)
+            .claim(true, block)
             .expect("the lock holder has room in the list it closed");
         // SAFETY: the claim made this thread the slot's only writer.
         unsafe { Self::write(block, at, item) };
         true
+    }
+
+    /// `tail`, once it is off a slotless position: of a closed list, where
+    /// only a link started before the close may still move it.
+    fn settled_tail(&self) -> usize {
+        let mut step = 0;
+        loop {
+            let tail = self.tail.index.load(Acquire);
+            if offset(tail) != BLOCK_SLOTS {
+                return tail;
+            }
+            backoff(step);
+            step += 1;
+        }
     }
 
     /// Claims the position at `tail` with a compare-and-swap: of an open
@@ -433,8 +448,8 @@ impl<T> List<T> {
     pub(crate) fn pop(&self) -> Popped<T> {
         let _alone = self.alone();
         // The common case, inline: not the block's last slot, an item
-        // claimed at `head` (the head's block has a next one, or `tail` is
-        // past it), no other consumer first. Only a list that looks empty
+        // claimed at `head` (`tail` is past it: the mark says so, or a look
+        // at `tail`), no other consumer first. Only a list that looks empty
         // needs `pop_contended`'s fenced look at `tail`.
         let head = self.head.index.load(Acquire);
         let block = self.head.block.load(Acquire);
@@ -601,17 +616,7 @@ impl<T> List<T> {
     pub(crate) fn take_all(&self) -> Taken<'_, T> {
         let _alone = self.alone();
         self.tail.index.fetch_or(MARK, SeqCst);
-        // Closed, the tail moves only off a slotless position (a link in
-        // progress): wait that out.
-        let mut step = 0;
-        let tail = loop {
-            let tail = self.tail.index.load(SeqCst);
-            if offset(tail) != BLOCK_SLOTS {
-                break tail & !MARK;
-            }
-            backoff(step);
-            step += 1;
-        };
+        let tail = self.settled_tail() & !MARK;
         let tail_block = self.tail.block.load(Acquire);
         let mut step = 0;
         let (head, block) = loop {
@@ -635,6 +640,18 @@ impl<T> List<T> {
             head,
             block,
             tail,
+        }
+    }
+}
+
+/// A block got for a link by [`List::push_closed`], given back to the
+/// spares if the caller's item never comes.
+struct Ready<'a, T>(&'a List<T>, *mut Block<T>);
+
+impl<T> Drop for Ready<'_, T> {
+    fn drop(&mut self) {
+        if !self.1.is_null() {
+            self.0.recycle(self.1);
         }
     }
 }
@@ -805,6 +822,40 @@ mod tests {
     fn push_closed_once(l: &List<u32>, x: u32) {
         assert!(l.has_room_closed());
         assert!(l.push_closed(|| x));
+    }
+
+    /// Suspicion from review: a panic in the caller's `next`, on a block's
+    /// last slot, lost the block got for the link (Miri: a leak).
+    #[test]
+    fn a_panic_in_push_closed_gives_the_block_for_the_link_back() {
+        let l = List::new().unwrap();
+        for x in 0..BLOCK_SLOTS as u32 {
+            push(&l, x).unwrap();
+            assert_eq!(l.pop(), Popped::Item(x));
+        }
+        for x in 0..BLOCK_SLOTS as u32 - 1 {
+            push(&l, x).unwrap();
+        }
+        l.close();
+        let panicked =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| l.push_closed(|| panic!("next fails"))));
+        assert!(panicked.is_err());
+        assert_eq!(l.len(), BLOCK_SLOTS - 1, "nothing claimed");
+        let spare = l.take_spare().expect("the block is a spare again");
+        l.recycle(spare);
+        assert!(l.push_closed(|| 99));
+        assert_eq!(drain(&l).last(), Some(&99));
+    }
+
+    /// Suspicion from review: a block was built on the stack before it was
+    /// moved into its allocation, so large items overflowed a thread's stack
+    /// (a block of 64 KiB items is 2 MiB: a test thread's whole stack).
+    #[test]
+    #[cfg(not(miri))]
+    fn a_block_of_large_items_is_built_in_place() {
+        let l = List::<[u8; 64 << 10]>::new().unwrap();
+        assert!(l.push([7; 64 << 10]).is_ok());
+        assert!(matches!(l.pop(), Popped::Item(item) if item[0] == 7));
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::sync::atomic::Ordering::SeqCst;
 use crate::sync::{Condvar, Mutex, MutexGuard, fence_for_model, spin_loop, yield_now};
 use crate::timeout::{Deadline, Expiry};
 use crate::wakers::{Unlisted, Wakers};
+use std::sync::atomic::Ordering::Relaxed;
 
 /// The waiters of one condition (items there, room there, all tasks done):
 /// parked threads and listed wakers, with the count that tells the other
@@ -189,54 +190,53 @@ const SPINNING_STEPS: u32 = 16;
 /// for each condition from how its recent waits ended. Spinning pays only
 /// while the thread that will end the wait runs on another CPU; with both
 /// on one CPU only a yield lets it run, and every spin is lost time (a
-/// hand-off through one slot ran 10x slower than with a yield at once).
-/// A wait that ended while spinning keeps the full spin; one that had to
-/// yield or park halves it, down to none. A thread's every
-/// [`PROBE_EVERY`]th wait on a condition that spins no more spins fully,
-/// and restores the spin if that pays. Under the model checkers the spin
-/// stays fixed.
-pub(crate) struct Spinning(std::sync::atomic::AtomicU32);
-
-thread_local! {
-    /// This thread's waits on conditions that spin no more, for [`PROBE_EVERY`].
-    static WAITS_UNSPUN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+/// hand-off through one slot ran 15x slower than with a yield at once).
+/// A wait that ended while spinning restores the full spin; one that had
+/// to yield or park halves it, down to none (a wait its deadline cut short
+/// teaches nothing). Every [`PROBE_EVERY`]th wait on a condition that
+/// spins no more spins fully, and restores the spin if that pays. Under
+/// the model checkers the spin stays fixed.
+pub(crate) struct Spinning {
+    steps: std::sync::atomic::AtomicU32,
+    /// Waits that did not spin, counted for [`PROBE_EVERY`].
+    unspun: std::sync::atomic::AtomicU32,
 }
 
 impl Spinning {
     pub(crate) fn new() -> Self {
-        Spinning(std::sync::atomic::AtomicU32::new(MAX_SPINNING))
+        Spinning {
+            steps: std::sync::atomic::AtomicU32::new(MAX_SPINNING),
+            unspun: std::sync::atomic::AtomicU32::new(0),
+        }
     }
 
     /// How many steps a wait starting now spins, and whether it probes.
     fn limit(&self) -> (u32, bool) {
-        let steps = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        let steps = self.steps.load(Relaxed);
         if steps > 0 || cfg!(any(loom, shuttle)) {
             return (steps, false);
         }
-        let waits = WAITS_UNSPUN.with(|n| {
-            n.set(n.get().wrapping_add(1));
-            n.get()
-        });
-        if waits % PROBE_EVERY == 0 {
+        if self.unspun.fetch_add(1, Relaxed) % PROBE_EVERY == PROBE_EVERY - 1 {
             (MAX_SPINNING, true)
         } else {
             (0, false)
         }
     }
 
-    /// Learns from a wait that spun `limit` steps (`probing` or not) and
-    /// ended while spinning or not.
-    fn learn(&self, limit: u32, probing: bool, ended_spinning: bool) {
+    /// Learns from a wait (a probe or not) that ended while spinning or not.
+    fn learn(&self, probing: bool, ended_spinning: bool) {
         if cfg!(any(loom, shuttle)) {
             return;
         }
+        let now = self.steps.load(Relaxed);
         let steps = match (ended_spinning, probing) {
             (true, _) => MAX_SPINNING,
-            (false, true) => 0,
-            (false, false) => limit / 2,
+            // A probe that did not pay leaves the spin at none.
+            (false, true) => now,
+            (false, false) => now / 2,
         };
-        if steps != limit || probing {
-            self.0.store(steps, std::sync::atomic::Ordering::Relaxed);
+        if steps != now {
+            self.steps.store(steps, Relaxed);
         }
     }
 }
@@ -311,17 +311,18 @@ impl<'e> Backoff<'e> {
     }
 
     /// Tries `op` after each back-off until it succeeds; `None` when the
-    /// spin ends first. Either way the condition's [`Spinning`] learns
-    /// whether spinning served.
+    /// spin ends first. Either way (unless the deadline cut it short) the
+    /// condition's [`Spinning`] learns whether spinning served.
     pub(crate) fn spin<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
         while self.snooze(&ready) {
             if let Some(r) = op() {
-                self.policy
-                    .learn(self.spinning, self.probing, self.step <= self.spinning);
+                self.policy.learn(self.probing, self.step <= self.spinning);
                 return Some(r);
             }
         }
-        self.policy.learn(self.spinning, self.probing, false);
+        if self.step == self.spinning + YIELD_STEPS {
+            self.policy.learn(self.probing, false);
+        }
         None
     }
 }
@@ -430,31 +431,45 @@ mod tests {
     #[test]
     fn the_spin_halves_when_it_does_not_serve_and_a_probe_restores_it() {
         let policy = Spinning::new();
-        let steps = || policy.0.load(std::sync::atomic::Ordering::Relaxed);
+        let steps = || policy.steps.load(Relaxed);
         assert_eq!(steps(), MAX_SPINNING);
         for expected in [8, 4, 2, 1, 0] {
-            let (limit, probing) = policy.limit();
+            let (_, probing) = policy.limit();
             assert!(!probing);
-            policy.learn(limit, probing, false);
+            policy.learn(probing, false);
             assert_eq!(steps(), expected);
         }
-        let probes: Vec<usize> = (0..2 * PROBE_EVERY as usize)
+        let probes = (0..2 * PROBE_EVERY)
             .filter(|_| {
                 let (limit, probing) = policy.limit();
                 assert_eq!(limit, if probing { MAX_SPINNING } else { 0 });
-                policy.learn(limit, probing, false);
+                policy.learn(probing, false);
                 probing
             })
-            .collect();
-        assert_eq!(probes.len(), 2, "one probe in every {PROBE_EVERY} waits");
+            .count();
+        assert_eq!(probes, 2, "one probe in every {PROBE_EVERY} waits");
         assert_eq!(steps(), 0, "a probe that did not serve changes nothing");
-        let probe = std::iter::repeat_with(|| policy.limit())
-            .find(|&(_, probing)| probing)
-            .unwrap();
-        policy.learn(probe.0, probe.1, true);
+        let (_, probing) = std::iter::repeat_with(|| policy.limit()).find(|&(_, p)| p).unwrap();
+        policy.learn(probing, true);
         assert_eq!(steps(), MAX_SPINNING, "a probe that served restores the spin");
-        policy.learn(MAX_SPINNING, false, true);
-        assert_eq!(steps(), MAX_SPINNING);
+    }
+
+    /// A wait cut short by its deadline says nothing about spinning.
+    #[test]
+    fn a_spin_cut_short_by_the_deadline_leaves_the_spin_alone() {
+        let policy = Spinning::new();
+        let mut expiry = Expiry::new(Timeout::After(Duration::from_millis(1)));
+        expiry.deadline();
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(Backoff::new(&mut expiry, &policy).spin(|| true, || None::<()>), None);
+        assert_eq!(policy.steps.load(Relaxed), MAX_SPINNING);
+        let forever = &mut Expiry::new(Timeout::Forever);
+        assert_eq!(Backoff::new(forever, &policy).spin(|| true, || None::<()>), None);
+        assert_eq!(
+            policy.steps.load(Relaxed),
+            MAX_SPINNING / 2,
+            "a spin that ran its course and failed"
+        );
     }
 
     #[test]
