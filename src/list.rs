@@ -7,10 +7,12 @@
 //! that claimed the block's last slot is linking the next block in (for
 //! `tail`) or moving `head` into it; others wait the moment out. A producer
 //! claims a position with one compare-and-swap on `tail`, a consumer with one
-//! on `head`; each slot's state says whether its item is written and read.
-//! The design follows crossbeam's list channel (slot states, and blocks
-//! destroyed by whichever reader finishes with them last), with what the
-//! queue needs on top, as the ring has it:
+//! on `head`; each slot says whether its item is written, and each block
+//! counts its slots read. The design follows crossbeam's list channel
+//! (blocks destroyed by whichever reader finishes with them last), with a
+//! count where crossbeam marks each slot read (the mark was a
+//! read-modify-write on the cache line producers were writing), and with
+//! what the queue needs on top, as the ring has it:
 //! - a *bound* (`set_bound`), for a queue bounded above the ring's capacity;
 //! - a *mark* bit in `tail` that closes the list and can be cleared again,
 //!   and pushes by the queue's lock holder into a list it closed;
@@ -27,7 +29,7 @@ use std::ptr;
 
 use crate::fifo::{Popped, Refusal};
 use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
-use crate::sync::atomic::{AtomicPtr, AtomicUsize, fence};
+use crate::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, fence};
 use crate::sync::{Padded, UnsafeCell};
 use crate::wait::backoff;
 
@@ -48,12 +50,6 @@ const BLOCK_SLOTS: usize = LAP - 1;
 /// One position, as stored.
 const ONE: usize = 1 << SHIFT;
 
-/// Slot states: the item is written, read, or the block's destruction
-/// reached the slot before its reader did (who then carries it on).
-const WRITTEN: usize = 1;
-const READ: usize = 2;
-const DESTROY: usize = 4;
-
 /// How many emptied blocks a list keeps for reuse, at most: a backlog that
 /// swings by up to this many blocks' worth of items allocates nothing.
 const SPARES: usize = 4;
@@ -65,10 +61,17 @@ const LEN_TRIES: usize = 8;
 struct Slot<T> {
     /// `None` until written, and again once read.
     item: UnsafeCell<Option<T>>,
-    state: AtomicUsize,
+    /// Whether the item is written, for the reader that claimed the slot
+    /// (stored by the writer alone: no read-modify-write on the line the
+    /// next pushes write).
+    written: AtomicBool,
 }
 
 struct Block<T> {
+    /// How many slots are read; the reader that makes it [`BLOCK_SLOTS`]
+    /// recycles the block. On a line of its own: consumers count there
+    /// without touching the slots producers are writing.
+    reads: Padded<AtomicUsize>,
     /// The block after this one, once linked.
     next: AtomicPtr<Block<T>>,
     slots: [Slot<T>; BLOCK_SLOTS],
@@ -88,12 +91,13 @@ impl<T> Block<T> {
         // SAFETY: freshly allocated with the block's layout; each field (and
         // each slot of the array) is written once before the block is used.
         unsafe {
+            (&raw mut (*block).reads).write(Padded(AtomicUsize::new(0)));
             (&raw mut (*block).next).write(AtomicPtr::new(ptr::null_mut()));
             let slots = (&raw mut (*block).slots).cast::<Slot<T>>();
             for at in 0..BLOCK_SLOTS {
                 slots.add(at).write(Slot {
                     item: UnsafeCell::new(None),
-                    state: AtomicUsize::new(0),
+                    written: AtomicBool::new(false),
                 });
             }
         }
@@ -124,10 +128,15 @@ impl<T> Block<T> {
     }
 }
 
-/// One end of the list: a position and the block it lies in.
+/// One end of the list: a position and the block it lies in, and the
+/// other end's position as this end last saw it. Positions only grow, so a
+/// position seen is never past the real one: at `head`, a seen `tail`
+/// proves the slots before it claimed; at `tail`, a seen `head` proves room
+/// under the bound; either without a look at the other end's cache line.
 struct End<T> {
     index: AtomicUsize,
     block: AtomicPtr<Block<T>>,
+    seen: AtomicUsize,
 }
 
 /// An unbounded (or bounded) multi-producer multi-consumer FIFO.
@@ -176,10 +185,12 @@ impl<T> List<T> {
             head: Padded(End {
                 index: AtomicUsize::new(0),
                 block: AtomicPtr::new(first),
+                seen: AtomicUsize::new(0),
             }),
             tail: Padded(End {
                 index: AtomicUsize::new(0),
                 block: AtomicPtr::new(first),
+                seen: AtomicUsize::new(0),
             }),
             bound: AtomicUsize::new(usize::MAX),
             spares: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
@@ -387,8 +398,12 @@ impl<T> List<T> {
                 continue;
             }
             let bound = self.bound.load(Relaxed);
-            if bound != usize::MAX && count(tail).saturating_sub(count(self.head.index.load(Relaxed))) >= bound {
-                if self.at_bound(tail, bound) {
+            // The head seen last proves room without a look at `head`'s
+            // line, which every pop writes; only a full look refreshes it.
+            if bound != usize::MAX && count(tail).saturating_sub(count(self.tail.seen.load(Relaxed))) >= bound {
+                let head = self.head.index.load(Relaxed);
+                self.tail.seen.store(head, Relaxed);
+                if count(tail).saturating_sub(count(head)) >= bound && self.at_bound(tail, bound) {
                     break Err(Refusal::Full);
                 }
                 tail = self.tail.index.load(Acquire);
@@ -438,7 +453,7 @@ impl<T> List<T> {
         // this thread the only writer, and the slot holds `None`.
         let slot = unsafe { &(*block).slots[at] };
         slot.item.with_mut(|p| unsafe { p.write(Some(item)) });
-        slot.state.fetch_or(WRITTEN, Release);
+        slot.written.store(true, Release);
     }
 
     /// Takes the oldest item, without waiting for one. A slot claimed by a
@@ -448,15 +463,20 @@ impl<T> List<T> {
     pub(crate) fn pop(&self) -> Popped<T> {
         let _alone = self.alone();
         // The common case, inline: not the block's last slot, an item
-        // claimed at `head` (`tail` is past it: the mark says so, or a look
-        // at `tail`), no other consumer first. Only a list that looks empty
-        // needs `pop_contended`'s fenced look at `tail`.
+        // claimed at `head` (`tail` is past it: the mark says so, or the
+        // tail seen last, or a look at `tail`), no other consumer first.
+        // Only a list that looks empty needs `pop_contended`'s fenced look
+        // at `tail`.
         let head = self.head.index.load(Acquire);
         let block = self.head.block.load(Acquire);
         if offset(head) + 1 < BLOCK_SLOTS {
             let mut new_head = head + ONE;
             let claimed = head & MARK != 0 || {
-                let tail = self.tail.index.load(Relaxed);
+                let mut tail = self.head.seen.load(Relaxed);
+                if tail >> SHIFT <= head >> SHIFT {
+                    tail = self.tail.index.load(Relaxed);
+                    self.head.seen.store(tail, Relaxed);
+                }
                 if (head >> SHIFT) / LAP != (tail >> SHIFT) / LAP {
                     new_head |= MARK;
                 }
@@ -535,8 +555,8 @@ impl<T> List<T> {
         }
     }
 
-    /// Reads the item at `at` once it is written, then marks the slot read,
-    /// destroying the block if this was the last use of it.
+    /// Reads the item at `at` once it is written, then counts the slot
+    /// read, recycling the block if it was the last one unread.
     ///
     /// # Safety
     /// This thread claimed the slot's position as its reader, and has moved
@@ -544,40 +564,22 @@ impl<T> List<T> {
     #[inline(always)]
     unsafe fn read(&self, block: *mut Block<T>, at: usize) -> T {
         // SAFETY: an unread slot keeps its block alive.
-        let slot = unsafe { &(*block).slots[at] };
+        let b = unsafe { &*block };
+        let slot = &b.slots[at];
         let mut step = 0;
-        while slot.state.load(Acquire) & WRITTEN == 0 {
+        while !slot.written.load(Acquire) {
             backoff(step);
             step += 1;
         }
         // SAFETY: written, and this thread is the slot's only reader.
         let item = slot.item.with_mut(|p| unsafe { (*p).take() });
-        if at + 1 == BLOCK_SLOTS {
-            // SAFETY: the last slot's reader starts the destruction.
-            unsafe { self.destroy(block, 0) };
-        } else if slot.state.fetch_or(READ, AcqRel) & DESTROY != 0 {
-            // SAFETY: the destruction reached this slot first and left the rest to us.
-            unsafe { self.destroy(block, at + 1) };
+        // AcqRel: the last reader sees every other one done with the block.
+        // The last slot's reader counts only after moving `head` on, so at
+        // the last count no thread can reach the block any more.
+        if b.reads.fetch_add(1, AcqRel) == BLOCK_SLOTS - 1 {
+            self.recycle(block);
         }
         item.expect("a written slot holds an item")
-    }
-
-    /// Recycles `block` once every slot from `start` on (but the last,
-    /// whose reader started this) is read; a slot still being read is
-    /// marked, and its reader carries on from there.
-    ///
-    /// # Safety
-    /// Every slot before `start`, and the last, is read, and `head` is past
-    /// the block.
-    unsafe fn destroy(&self, block: *mut Block<T>, start: usize) {
-        for at in start..BLOCK_SLOTS - 1 {
-            // SAFETY: a slot not yet read keeps the block alive.
-            let slot = unsafe { &(*block).slots[at] };
-            if slot.state.load(Acquire) & READ == 0 && slot.state.fetch_or(DESTROY, AcqRel) & READ == 0 {
-                return;
-            }
-        }
-        self.recycle(block);
     }
 
     /// Keeps an unused block as a spare (emptied, for a next link), or
@@ -585,9 +587,10 @@ impl<T> List<T> {
     fn recycle(&self, block: *mut Block<T>) {
         // SAFETY: no other thread uses the block; its items are all read.
         let b = unsafe { &*block };
+        b.reads.store(0, Relaxed);
         b.next.store(ptr::null_mut(), Relaxed);
         for slot in &b.slots {
-            slot.state.store(0, Relaxed);
+            slot.written.store(false, Relaxed);
         }
         let kept = self.spares.iter().any(|spare| {
             spare.load(Relaxed).is_null() && spare.compare_exchange(ptr::null_mut(), block, Release, Relaxed).is_ok()
