@@ -73,6 +73,7 @@ pub struct tq_queue {
 ///
 /// Safety:
 /// `q` is NULL or a live queue.
+#[inline(always)]
 unsafe fn with_queue(q: *const tq_queue, f: impl FnOnce(&tq_queue) -> tq_status) -> tq_status {
     boundary!(tq_status::TQ_INTERNAL, {
         // SAFETY: forwarded from the caller.
