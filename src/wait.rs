@@ -341,7 +341,7 @@ pub(crate) enum Spin<F> {
 /// `waiters`. The deadline is fixed when waiting starts (unless the caller
 /// fixed it already), so a call that completes at once never reads the
 /// clock. Returns the lock and the outcome (`None`: the deadline passed).
-#[inline]
+#[inline(always)]
 pub(crate) fn wait<'a, S, R>(
     lock: &'a Mutex<S>,
     waiters: &Waiters,

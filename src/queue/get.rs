@@ -22,6 +22,7 @@ impl<T> Queue<T> {
     /// q.put(7, Timeout::NoWait).unwrap();
     /// assert_eq!(q.get(Timeout::Forever), Ok(7));
     /// ```
+    #[inline]
     pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
         // The lock-free path first: an item in the ring is taken at once.
         if let Some(ring) = &self.fifo {
@@ -65,8 +66,9 @@ impl<T> Queue<T> {
     }
 
     /// `get` with the lock: from the ring or the store, waiting as `expiry`
-    /// says (spinning first unless the caller has spun already).
-    #[inline(always)]
+    /// says (spinning first unless the caller has spun already). Out of
+    /// line, so that the lock-free path saves no registers for it.
+    #[inline(never)]
     fn get_locked(&self, mut expiry: Expiry, spun: bool) -> Result<T, GetError> {
         let (s, got) = self.wait_for_item(&mut expiry, spun);
         let result = got.unwrap_or(Err(GetError::Empty));

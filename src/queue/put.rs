@@ -28,6 +28,7 @@ impl<T> Queue<T> {
     /// let wait = Timeout::After(Duration::from_millis(10));
     /// assert_eq!(q.put("b", wait), Err(PutError::Full("b")));
     /// ```
+    #[inline]
     pub fn put(&self, item: T, timeout: Timeout) -> Result<(), PutError<T>> {
         self.put_at(item, DEFAULT_PRIORITY, timeout)
     }
@@ -47,16 +48,23 @@ impl<T> Queue<T> {
         self.put_at(item, priority, timeout)
     }
 
+    #[inline]
     fn put_at(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
-        // The lock-free path first; the lock only when the ring refuses.
-        let item = match self.put_into_ring(item) {
-            Ok(()) => return Ok(()),
+        // The lock-free path first, inline; the lock only when the ring refuses.
+        match self.put_into_ring(item) {
+            Ok(()) => Ok(()),
             // A segment list that could not allocate its next block.
-            Err((item, Refusal::NoMemory)) => return Err(PutError::NoMemory(item)),
-            Err((item, _)) => item,
-        };
+            Err((item, Refusal::NoMemory)) => Err(PutError::NoMemory(item)),
+            Err((item, _)) => self.put_waiting(item, priority, timeout),
+        }
+    }
+
+    /// `put` past the ring: with the lock, waiting for room up to `timeout`.
+    /// Out of line, so that the lock-free path saves no registers for it.
+    #[inline(never)]
+    fn put_waiting(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         let mut item = Some(item);
         let mut take = || item.take().expect("an item is taken once");
         let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take, 1));
