@@ -51,8 +51,13 @@ const BLOCK_SLOTS: usize = LAP - 1;
 const ONE: usize = 1 << SHIFT;
 
 /// How many emptied blocks a list keeps for reuse, at most: a backlog that
-/// swings by up to this many blocks' worth of items allocates nothing.
-const SPARES: usize = 4;
+/// swings by up to this many blocks' worth of items (992, about the ring's
+/// 1024 slots) allocates nothing. Fewer cost a chasing consumer dearly: it
+/// freed blocks the producer had just allocated, and glibc frees another
+/// thread's memory under the arena lock that thread's allocations take
+/// (SPSC unbounded, C bench, 6 interleaved runs: 4 spares ~25 M/s and
+/// ~4,000 context switches a run, 32 spares ~66 M/s and ~40).
+const SPARES: usize = 32;
 
 /// How many times [`List::len`] looks for a consistent snapshot before it
 /// stops the producers for one.
@@ -69,9 +74,12 @@ struct Slot<T> {
 
 struct Block<T> {
     /// How many slots are read; the reader that makes it [`BLOCK_SLOTS`]
-    /// recycles the block. On a line of its own: consumers count there
-    /// without touching the slots producers are writing.
-    reads: Padded<AtomicUsize>,
+    /// recycles the block. Beside `next` and the first slot, which
+    /// producers write once per block, not on the lines they keep writing.
+    /// Not padded to a line of its own: an over-aligned block would be an
+    /// aligned allocation, which glibc serves past its thread caches, under
+    /// the arena lock that producers' allocations take too.
+    reads: AtomicUsize,
     /// The block after this one, once linked.
     next: AtomicPtr<Block<T>>,
     slots: [Slot<T>; BLOCK_SLOTS],
@@ -91,7 +99,7 @@ impl<T> Block<T> {
         // SAFETY: freshly allocated with the block's layout; each field (and
         // each slot of the array) is written once before the block is used.
         unsafe {
-            (&raw mut (*block).reads).write(Padded(AtomicUsize::new(0)));
+            (&raw mut (*block).reads).write(AtomicUsize::new(0));
             (&raw mut (*block).next).write(AtomicPtr::new(ptr::null_mut()));
             let slots = (&raw mut (*block).slots).cast::<Slot<T>>();
             for at in 0..BLOCK_SLOTS {

@@ -58,7 +58,7 @@ pub const DEFAULT_PRIORITY: i64 = 0;
 ///
 /// A FIFO queue keeps its items lock-free: bounded at most 1024, in a ring
 /// allocated with it; unbounded or bounded above that, in a list of blocks
-/// that grows as it fills and keeps up to 4 emptied blocks for reuse. Puts and
+/// that grows as it fills and keeps up to 32 emptied blocks for reuse. Puts and
 /// gets that need not wait take no lock.
 /// LIFO and priority queues keep their items in a store behind a mutex, as
 /// CPython does. Threads that must wait spin a little, then park on
