@@ -38,6 +38,9 @@ pub(crate) enum Popped<T> {
 }
 
 /// A ring or a segment list.
+// One per queue, used on every put and get: boxing the list (its spare
+// block pointers make it the larger) would cost a pointer chase there.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Fifo<T> {
     Ring(Ring<T>),
     List(List<T>),

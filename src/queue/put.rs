@@ -8,7 +8,7 @@ use crate::error::PutError;
 use crate::fifo::{Fifo, Refusal};
 use crate::sync::MutexGuard;
 use crate::timeout::{Expiry, Timeout};
-use crate::wait::{Spin, wait};
+use crate::wait::{Backoff, Spin, wait};
 
 impl<T> Queue<T> {
     /// Puts `item`, waiting up to `timeout` for room (Python's `put`).
@@ -48,7 +48,7 @@ impl<T> Queue<T> {
         self.put_at(item, priority, timeout)
     }
 
-    #[inline]
+    #[inline(always)]
     fn put_at(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
@@ -57,17 +57,50 @@ impl<T> Queue<T> {
             Ok(()) => Ok(()),
             // A segment list that could not allocate its next block.
             Err((item, Refusal::NoMemory)) => Err(PutError::NoMemory(item)),
-            Err((item, _)) => self.put_waiting(item, priority, timeout),
+            Err((item, Refusal::Full)) if timeout != Timeout::NoWait => self.put_spinning(item, priority, timeout),
+            Err((item, _)) => self.put_waiting(item, priority, Expiry::new(timeout), false),
         }
     }
 
-    /// `put` past the ring: with the lock, waiting for room up to `timeout`.
-    /// Out of line, so that the lock-free path saves no registers for it.
+    /// `put` on an open, full ring: spins on it without the lock while the
+    /// timeout allows (as `get` does on an empty one), then waits with the
+    /// lock. Out of line, as the waits are.
     #[inline(never)]
-    fn put_waiting(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
+    fn put_spinning(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
+        let mut expiry = Expiry::new(timeout);
+        let mut held = Some(item);
+        let pushed = Backoff::new(&mut expiry, &self.waiting.putters.spinning).spin(
+            || self.may_put(),
+            || match self.put_into_ring(held.take().expect("held until put")) {
+                Err((item, Refusal::Full)) => {
+                    held = Some(item);
+                    None
+                }
+                other => Some(other),
+            },
+        );
+        match pushed {
+            Some(Ok(())) => Ok(()),
+            Some(Err((item, Refusal::NoMemory))) => Err(PutError::NoMemory(item)),
+            // Spun all along on an open, full ring: time to park.
+            None => self.put_waiting(held.expect("held until put"), priority, expiry, true),
+            Some(Err((item, _))) => self.put_waiting(item, priority, expiry, false),
+        }
+    }
+
+    /// A look without the lock: whether the ring may have room.
+    fn may_put(&self) -> bool {
+        self.fifo.as_ref().is_some_and(Fifo::may_claim)
+    }
+
+    /// `put` past the ring: with the lock, waiting for room as `expiry`
+    /// says (spinning first unless the caller has spun already). Out of
+    /// line, so that the lock-free path saves no registers for it.
+    #[inline(never)]
+    fn put_waiting(&self, item: T, priority: i64, mut expiry: Expiry, spun: bool) -> Result<(), PutError<T>> {
         let mut item = Some(item);
         let mut take = || item.take().expect("an item is taken once");
-        let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, priority, &mut take, 1));
+        let (s, put) = self.wait_for_room(&mut expiry, spun, |s| self.try_put(s, priority, &mut take, 1));
         drop(s);
         match put.unwrap_or(Err(PutError::Full(()))) {
             Ok(n) => {
@@ -170,20 +203,16 @@ impl<T> Queue<T> {
         Some(Ok(()))
     }
 
-    /// [`wait`](crate::wait::wait)s as a putter: until `attempt` finds room.
+    /// [`wait`](crate::wait::wait)s as a putter (spinning first unless the
+    /// caller has spun already): until `attempt` finds room.
     fn wait_for_room<R>(
         &self,
-        timeout: Timeout,
+        expiry: &mut Expiry,
+        spun: bool,
         attempt: impl FnMut(&mut State<T>) -> Option<R>,
     ) -> (MutexGuard<'_, State<T>>, Option<R>) {
-        let may_put = || self.fifo.as_ref().is_some_and(Fifo::may_claim);
-        let (s, put) = wait(
-            &self.state,
-            &self.waiting.putters,
-            &mut Expiry::new(timeout),
-            Spin::Until(may_put),
-            attempt,
-        );
+        let spin = if spun { Spin::No } else { Spin::Until(|| self.may_put()) };
+        let (s, put) = wait(&self.state, &self.waiting.putters, expiry, spin, attempt);
         if put.is_none() {
             // The last attempt (`try_put`) synced the descriptors.
             self.signal_missed(true);
@@ -223,7 +252,9 @@ impl<T> Queue<T> {
         }
         let total = items.len();
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
-        let (s, put) = self.wait_for_room(timeout, |s| self.try_put(s, DEFAULT_PRIORITY, &mut next, total));
+        let (s, put) = self.wait_for_room(&mut Expiry::new(timeout), false, |s| {
+            self.try_put(s, DEFAULT_PRIORITY, &mut next, total)
+        });
         drop(s);
         let put = put.unwrap_or(Err(PutError::Full(())));
         if let Ok(n) = put {
