@@ -62,9 +62,9 @@ impl<T> Queue<T> {
         }
     }
 
-    /// `put` on an open, full ring: spins on it without the lock while the
-    /// timeout allows (as `get` does on an empty one), then waits with the
-    /// lock. Out of line, as the waits are.
+    /// `put` on an open, full ring or list: spins on it without the lock
+    /// while the timeout allows (as `get` does on an empty one), then waits
+    /// with the lock. Out of line, as the waits are.
     #[inline(never)]
     fn put_spinning(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         let mut expiry = Expiry::new(timeout);
