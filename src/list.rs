@@ -411,11 +411,13 @@ impl<T> List<T> {
             if bound != usize::MAX && count(tail).saturating_sub(count(self.tail.seen.load(Relaxed))) >= bound {
                 let head = self.head.index.load(Relaxed);
                 self.tail.seen.store(head, Relaxed);
-                if count(tail).saturating_sub(count(head)) >= bound && self.at_bound(tail, bound) {
-                    break Err(Refusal::Full);
+                if count(tail).saturating_sub(count(head)) >= bound {
+                    if self.at_bound(tail, bound) {
+                        break Err(Refusal::Full);
+                    }
+                    tail = self.tail.index.load(Acquire);
+                    continue;
                 }
-                tail = self.tail.index.load(Acquire);
-                continue;
             }
             if at + 1 == BLOCK_SLOTS && next.is_null() {
                 match self.take_spare().or_else(Block::allocate) {
