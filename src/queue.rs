@@ -11,20 +11,24 @@
 //! `put` (put, put_many), `get` (get, get_many), `join` (task_done, join)
 //! and `shutdown`.
 
+use std::collections::VecDeque;
 use std::fmt;
 
 use crate::fifo::Fifo;
 use crate::store::Store;
+use crate::sync::atomic::AtomicU64;
 use crate::sync::{Mutex, Padded};
 use crate::tasks::Tasks;
 use crate::wait::Waiters;
 use events::Events;
+use pending::Pending;
 
 mod any;
 mod events;
 mod futures;
 mod get;
 mod join;
+mod pending;
 mod poll;
 mod put;
 mod shutdown;
@@ -94,6 +98,8 @@ struct Waiting {
     putters: Waiters,
     /// Wait for the unfinished count to reach zero.
     joiners: Waiters,
+    /// The ticket of the last pending item moved in (see `pending`).
+    moved: AtomicU64,
 }
 
 /// Everything the mutex protects.
@@ -108,6 +114,11 @@ struct State<T> {
     /// that a lock-free putter that read the old bound cannot claim a slot
     /// after the shrink (its compare-and-swap expects the old tail).
     shrunk_at: Option<usize>,
+    /// Blocked putters' items, oldest first, for a get that makes room to
+    /// move in (see `pending`).
+    pending: VecDeque<Pending<T>>,
+    /// The last ticket given to a pending item.
+    tickets: u64,
 }
 
 impl<T> Queue<T> {
@@ -141,11 +152,14 @@ impl<T> Queue<T> {
                 maxsize,
                 shutdown: false,
                 shrunk_at: None,
+                pending: VecDeque::new(),
+                tickets: 0,
             }),
             waiting: Padded(Waiting {
                 getters: Waiters::new(),
                 putters: Waiters::new(),
                 joiners: Waiters::new(),
+                moved: AtomicU64::new(0),
             }),
             tasks: Padded(Tasks::new()),
             events: Events::new(),
@@ -238,8 +252,11 @@ impl<T> Queue<T> {
             }
             ring.set_bound(bound);
         }
+        // A raised bound makes room for the pending items.
+        let moved = self.serve_pending(&mut s);
         self.sync_signals(&s);
         drop(s);
+        self.waiting.getters.wake_listed(moved);
         self.waiting.putters.notify_all();
     }
 

@@ -81,6 +81,25 @@ impl Waiters {
         }
     }
 
+    /// Counts one more waiter that is not parked on the condition variable
+    /// (a putter whose item waits in `State::pending`), under the lock.
+    pub(crate) fn count_in(&self) {
+        self.parked.fetch_add(1, SeqCst);
+    }
+
+    /// Takes back one [`count_in`](Waiters::count_in), under the lock.
+    pub(crate) fn count_out(&self) {
+        self.parked.fetch_sub(1, SeqCst);
+    }
+
+    /// Whether a waiter is counted: one load, for the other side to skip
+    /// the lock when nobody waits.
+    #[inline(always)]
+    pub(crate) fn anyone(&self) -> bool {
+        fence_for_model();
+        self.parked.load(SeqCst) > 0
+    }
+
     /// Wakes one parked thread, if one is counted. The caller holds the
     /// lock, so a counted thread has parked already. Listed wakers are left
     /// to [`wake_listed`](Waiters::wake_listed), once the lock is released.
@@ -295,28 +314,38 @@ impl<'e> Backoff<'e> {
         }
     }
 
-    /// Backs off once, until `ready()` holds at most; `false` (without
-    /// waiting) once the spin is over or the deadline has passed.
-    fn snooze(&mut self, ready: impl Fn() -> bool) -> bool {
-        if self.step >= self.spinning + YIELD_STEPS || self.expiry.passed() {
-            return false;
-        }
-        if self.step < self.spinning {
-            backoff_until(self.step, ready);
-        } else {
-            yield_now();
-        }
-        self.step += 1;
-        true
+    /// Tries `op` after each back-off until it succeeds: the spinning steps,
+    /// then the yielding ones ([`spin_phase`](Backoff::spin_phase), then
+    /// [`yield_phase`](Backoff::yield_phase)); `None` when the spin ends first.
+    pub(crate) fn spin<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
+        self.spin_phase(ready, &mut op).or_else(|| self.yield_phase(op))
     }
 
-    /// Tries `op` after each back-off until it succeeds; `None` when the
-    /// spin ends first. Either way (unless the deadline cut it short) the
-    /// condition's [`Spinning`] learns whether spinning served.
-    pub(crate) fn spin<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
-        while self.snooze(&ready) {
+    /// The spinning steps: tries `op` after each (cut short when `ready()`
+    /// holds) until it succeeds, which teaches the condition's [`Spinning`]
+    /// that spinning served; `None` when they are over or the deadline passed.
+    pub(crate) fn spin_phase<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
+        while self.step < self.spinning && !self.expiry.passed() {
+            backoff_until(self.step, &ready);
+            self.step += 1;
             if let Some(r) = op() {
-                self.policy.learn(self.probing, self.step <= self.spinning);
+                self.policy.learn(self.probing, true);
+                return Some(r);
+            }
+        }
+        None
+    }
+
+    /// The yielding steps, after the spinning ones: yields the CPU and tries
+    /// `op`, [`YIELD_STEPS`] times at most; `None` when they are over or the
+    /// deadline passed. Unless the deadline cut it short, the condition's
+    /// [`Spinning`] learns that spinning did not serve.
+    pub(crate) fn yield_phase<R>(&mut self, mut op: impl FnMut() -> Option<R>) -> Option<R> {
+        while self.step < self.spinning + YIELD_STEPS && !self.expiry.passed() {
+            yield_now();
+            self.step += 1;
+            if let Some(r) = op() {
+                self.policy.learn(self.probing, false);
                 return Some(r);
             }
         }

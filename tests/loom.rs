@@ -144,6 +144,23 @@ fn each_get_wakes_a_blocked_putter() {
     });
 }
 
+/// A put on a full ring that a get ends (by making room, or by moving the
+/// item in while the putter yields: see `src/queue/pending.rs`) returns
+/// only once its item is queued and counted, never while it is pending.
+#[test]
+fn a_blocked_put_returns_only_once_its_item_is_queued() {
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[1]);
+        let putter = spawn(&q, |q| {
+            q.put(2, FOREVER).unwrap();
+            q.unfinished()
+        });
+        assert_eq!(q.get(FOREVER), Ok(1));
+        assert_eq!(putter.join().unwrap(), 2, "both items counted when the put returns");
+        assert_eq!(drain_nowait(&q), [2]);
+    });
+}
+
 #[test]
 fn put_many_wakes_every_getter_it_feeds() {
     model_both(|backing| {

@@ -40,7 +40,7 @@ impl<T> Queue<T> {
     /// nothing to do).
     #[inline(always)]
     pub(super) fn took_from_ring(&self, item: T) -> T {
-        self.waiting.putters.notify_one(&self.state);
+        self.made_room();
         self.signal_after_ring_get();
         item
     }
@@ -73,9 +73,7 @@ impl<T> Queue<T> {
         let (s, got) = self.wait_for_item(&mut expiry, spun);
         let result = got.unwrap_or(Err(GetError::Empty));
         if result.is_ok() {
-            self.waiting.putters.notify_one_locked();
-            drop(s);
-            self.waiting.putters.wake_listed(1);
+            self.made_room_locked(s, 1);
         }
         result
     }
@@ -157,13 +155,9 @@ impl<T> Queue<T> {
         let mut moved = 0;
         let mut first = Some(first);
         let items = std::iter::from_fn(|| first.take().or_else(|| self.try_get(&mut s)?.ok()));
-        out.extend(items.take(max).inspect(|_| {
-            moved += 1;
-            self.waiting.putters.notify_one_locked();
-        }));
+        out.extend(items.take(max).inspect(|_| moved += 1));
         self.sync_signals(&s);
-        drop(s);
-        self.waiting.putters.wake_listed(moved);
+        self.made_room_locked(s, moved);
         Ok(moved)
     }
 }

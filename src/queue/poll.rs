@@ -27,17 +27,12 @@ impl<T> Queue<T> {
             self.waiting.getters.list(id, waker);
             got = self.try_get(&mut s);
         }
-        let taken = matches!(got, Some(Ok(_)));
-        if taken {
-            self.waiting.putters.notify_one_locked();
-        }
         self.sync_signals(&s);
         if got.is_none() && waker.is_none() {
             self.signal_missed(false);
         }
-        drop(s);
-        if taken {
-            self.waiting.putters.wake_listed(1);
+        if matches!(got, Some(Ok(_))) {
+            self.made_room_locked(s, 1);
         }
         got.map_or(Poll::Pending, Poll::Ready)
     }

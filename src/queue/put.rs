@@ -63,13 +63,15 @@ impl<T> Queue<T> {
     }
 
     /// `put` on an open, full ring or list: spins on it without the lock
-    /// while the timeout allows (as `get` does on an empty one), then waits
+    /// while the timeout allows (as `get` does on an empty one), then
+    /// leaves the item pending while it yields (see `pending`), then waits
     /// with the lock. Out of line, as the waits are.
     #[inline(never)]
     fn put_spinning(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         let mut expiry = Expiry::new(timeout);
+        let mut backoff = Backoff::new(&mut expiry, &self.waiting.putters.spinning);
         let mut held = Some(item);
-        let pushed = Backoff::new(&mut expiry, &self.waiting.putters.spinning).spin(
+        let pushed = backoff.spin_phase(
             || self.may_put(),
             || match self.put_into_ring(held.take().expect("held until put")) {
                 Err((item, Refusal::Full)) => {
@@ -79,12 +81,17 @@ impl<T> Queue<T> {
                 other => Some(other),
             },
         );
-        match pushed {
-            Some(Ok(())) => Ok(()),
-            Some(Err((item, Refusal::NoMemory))) => Err(PutError::NoMemory(item)),
-            // Spun all along on an open, full ring: time to park.
-            None => self.put_waiting(held.expect("held until put"), priority, expiry, true),
-            Some(Err((item, _))) => self.put_waiting(item, priority, expiry, false),
+        let item = match pushed {
+            Some(Ok(())) => return Ok(()),
+            Some(Err((item, Refusal::NoMemory))) => return Err(PutError::NoMemory(item)),
+            Some(Err((item, _))) => return self.put_waiting(item, priority, expiry, false),
+            // Spun all along on an open, full ring.
+            None => held.expect("held until put"),
+        };
+        match self.put_pending(item, priority, &mut backoff) {
+            Ok(put) => put,
+            // Yielded in vain: time to park.
+            Err(item) => self.put_waiting(item, priority, expiry, true),
         }
     }
 
@@ -102,7 +109,14 @@ impl<T> Queue<T> {
         let mut take = || item.take().expect("an item is taken once");
         let (s, put) = self.wait_for_room(&mut expiry, spun, |s| self.try_put(s, priority, &mut take, 1));
         drop(s);
-        match put.unwrap_or(Err(PutError::Full(()))) {
+        self.after_put(put.unwrap_or(Err(PutError::Full(()))), item)
+    }
+
+    /// The outcome of a locked put of one item (`try_put`), the lock
+    /// released: wakes the listed getter it owes, or hands the refused
+    /// item back.
+    pub(super) fn after_put(&self, put: Result<usize, PutError<()>>, mut item: Option<T>) -> Result<(), PutError<T>> {
+        match put {
             Ok(n) => {
                 self.waiting.getters.wake_listed(n);
                 Ok(())
