@@ -198,9 +198,13 @@ const YIELD_STEPS: u32 = 8;
 #[cfg(any(loom, shuttle))]
 const YIELD_STEPS: u32 = 0;
 
-/// Every this many waits of a thread, a wait on a condition that spins no
-/// more spins fully once, to find out whether spinning pays again.
+/// Every this many waits on a condition that spins no more, one spins
+/// fully, to find out whether spinning pays again; each probe that does not
+/// pay doubles the interval, up to [`PROBE_EVERY_MAX`].
+/// With both threads on one CPU a probe is lost time: at a fixed 128 a
+/// ping-pong there spent ~5% of its time in probes' spins (perf).
 const PROBE_EVERY: u32 = 128;
+const PROBE_EVERY_MAX: u32 = 4096;
 
 /// The back-off steps that spin in [`backoff`]; later ones yield the CPU.
 const SPINNING_STEPS: u32 = 16;
@@ -212,13 +216,15 @@ const SPINNING_STEPS: u32 = 16;
 /// hand-off through one slot ran 15x slower than with a yield at once).
 /// A wait that ended while spinning restores the full spin; one that had
 /// to yield or park halves it, down to none (a wait its deadline cut short
-/// teaches nothing). Every [`PROBE_EVERY`]th wait on a condition that
-/// spins no more spins fully, and restores the spin if that pays. Under
-/// the model checkers the spin stays fixed.
+/// teaches nothing). Now and then a wait on a condition that spins no more
+/// spins fully (see [`PROBE_EVERY`]), and restores the spin if that pays.
+/// Under the model checkers the spin stays fixed.
 pub(crate) struct Spinning {
     steps: std::sync::atomic::AtomicU32,
-    /// Waits that did not spin, counted for [`PROBE_EVERY`].
+    /// Waits that did not spin, counted for the probes.
     unspun: std::sync::atomic::AtomicU32,
+    /// One wait in this many that do not spin probes.
+    probe_every: std::sync::atomic::AtomicU32,
 }
 
 impl Spinning {
@@ -226,6 +232,7 @@ impl Spinning {
         Spinning {
             steps: std::sync::atomic::AtomicU32::new(MAX_SPINNING),
             unspun: std::sync::atomic::AtomicU32::new(0),
+            probe_every: std::sync::atomic::AtomicU32::new(PROBE_EVERY),
         }
     }
 
@@ -235,7 +242,8 @@ impl Spinning {
         if steps > 0 || cfg!(any(loom, shuttle)) {
             return (steps, false);
         }
-        if self.unspun.fetch_add(1, Relaxed) % PROBE_EVERY == PROBE_EVERY - 1 {
+        if self.unspun.fetch_add(1, Relaxed) + 1 >= self.probe_every.load(Relaxed) {
+            self.unspun.store(0, Relaxed);
             (MAX_SPINNING, true)
         } else {
             (0, false)
@@ -246,6 +254,15 @@ impl Spinning {
     fn learn(&self, probing: bool, ended_spinning: bool) {
         if cfg!(any(loom, shuttle)) {
             return;
+        }
+        if probing {
+            let every = self.probe_every.load(Relaxed);
+            let every = if ended_spinning {
+                PROBE_EVERY
+            } else {
+                (every * 2).min(PROBE_EVERY_MAX)
+            };
+            self.probe_every.store(every, Relaxed);
         }
         let now = self.steps.load(Relaxed);
         let steps = match (ended_spinning, probing) {
@@ -455,8 +472,10 @@ mod tests {
     }
 
     /// A spin that does not serve halves down to none; every
-    /// `PROBE_EVERY`th wait then spins fully, and a probe that serves
-    /// restores the spin (one that does not leaves it at none).
+    /// `PROBE_EVERY`th wait then spins fully, each probe that does not
+    /// serve doubling the interval up to `PROBE_EVERY_MAX` and leaving the
+    /// spin at none, and a probe that serves restores the spin and the
+    /// interval.
     #[test]
     fn the_spin_halves_when_it_does_not_serve_and_a_probe_restores_it() {
         let policy = Spinning::new();
@@ -468,19 +487,25 @@ mod tests {
             policy.learn(probing, false);
             assert_eq!(steps(), expected);
         }
-        let probes = (0..2 * PROBE_EVERY)
-            .filter(|_| {
-                let (limit, probing) = policy.limit();
-                assert_eq!(limit, if probing { MAX_SPINNING } else { 0 });
-                policy.learn(probing, false);
-                probing
-            })
-            .count();
-        assert_eq!(probes, 2, "one probe in every {PROBE_EVERY} waits");
-        assert_eq!(steps(), 0, "a probe that did not serve changes nothing");
+        // The waits up to each probe, which does not serve.
+        let mut next_probe = || {
+            (1..)
+                .find(|_| {
+                    let (limit, probing) = policy.limit();
+                    assert_eq!(limit, if probing { MAX_SPINNING } else { 0 });
+                    policy.learn(probing, false);
+                    probing
+                })
+                .unwrap()
+        };
+        let gaps: Vec<u32> = std::iter::repeat_with(&mut next_probe).take(8).collect();
+        assert_eq!(gaps, [128, 256, 512, 1024, 2048, 4096, 4096, 4096]);
+        assert_eq!((PROBE_EVERY, PROBE_EVERY_MAX), (128, 4096));
+        assert_eq!(steps(), 0, "a probe that did not serve leaves the spin at none");
         let (_, probing) = std::iter::repeat_with(|| policy.limit()).find(|&(_, p)| p).unwrap();
         policy.learn(probing, true);
         assert_eq!(steps(), MAX_SPINNING, "a probe that served restores the spin");
+        assert_eq!(policy.probe_every.load(Relaxed), PROBE_EVERY, "and the interval");
     }
 
     /// A wait cut short by its deadline says nothing about spinning.
