@@ -22,6 +22,7 @@ use crate::tasks::Tasks;
 use crate::wait::Waiters;
 use events::Events;
 use pending::Pending;
+use wanting::Want;
 
 mod any;
 mod events;
@@ -32,6 +33,7 @@ mod pending;
 mod poll;
 mod put;
 mod shutdown;
+mod wanting;
 
 pub use any::get_any;
 pub(crate) use any::get_any_of;
@@ -100,6 +102,8 @@ struct Waiting {
     joiners: Waiters,
     /// The ticket of the last pending item moved in (see `pending`).
     moved: AtomicU64,
+    /// The ticket of the last want served (see `wanting`).
+    served: AtomicU64,
 }
 
 /// Everything the mutex protects.
@@ -117,7 +121,10 @@ struct State<T> {
     /// Blocked putters' items, oldest first, for a get that makes room to
     /// move in (see `pending`).
     pending: VecDeque<Pending<T>>,
-    /// The last ticket given to a pending item.
+    /// Yielding getters' wants, oldest first, for a put to serve (see
+    /// `wanting`).
+    wants: VecDeque<Want<T>>,
+    /// The last ticket given to a pending item or a want.
     tickets: u64,
 }
 
@@ -153,6 +160,7 @@ impl<T> Queue<T> {
                 shutdown: false,
                 shrunk_at: None,
                 pending: VecDeque::new(),
+                wants: VecDeque::new(),
                 tickets: 0,
             }),
             waiting: Padded(Waiting {
@@ -160,6 +168,7 @@ impl<T> Queue<T> {
                 putters: Waiters::new(),
                 joiners: Waiters::new(),
                 moved: AtomicU64::new(0),
+                served: AtomicU64::new(0),
             }),
             tasks: Padded(Tasks::new()),
             events: Events::new(),

@@ -82,7 +82,8 @@ impl Waiters {
     }
 
     /// Counts one more waiter that is not parked on the condition variable
-    /// (a putter whose item waits in `State::pending`), under the lock.
+    /// (a putter whose item waits in `State::pending`, a getter whose want
+    /// waits in `State::wants`), under the lock.
     pub(crate) fn count_in(&self) {
         self.parked.fetch_add(1, SeqCst);
     }

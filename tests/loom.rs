@@ -161,6 +161,22 @@ fn a_blocked_put_returns_only_once_its_item_is_queued() {
     });
 }
 
+/// A get on an empty, bounded ring that a lock-free put ends (by handing
+/// its item over to the getter's want, or by the getter's own try: see
+/// `src/queue/wanting.rs`) gets the item exactly once, and frees its slot
+/// for the next put.
+#[test]
+fn a_blocked_get_gets_a_put_item_exactly_once() {
+    model_both(|backing| {
+        let q = queue_with(backing, 1, &[]);
+        let getter = spawn(&q, |q| q.get(FOREVER));
+        q.put(1, FOREVER).unwrap();
+        q.put(2, FOREVER).unwrap();
+        assert_eq!(getter.join().unwrap(), Ok(1));
+        assert_eq!((q.unfinished(), drain_nowait(&q)), (2, vec![2]));
+    });
+}
+
 #[test]
 fn put_many_wakes_every_getter_it_feeds() {
     model_both(|backing| {

@@ -45,23 +45,35 @@ impl<T> Queue<T> {
         item
     }
 
-    /// `get` on an open, empty ring: spins on it while the timeout allows,
-    /// then waits with the lock.
+    /// `get` on an open, empty ring or list: spins on it without the lock
+    /// while the timeout allows, then yields (leaving a want if the queue
+    /// is bounded, see `wanting`), then waits with the lock.
     #[inline(never)]
     fn get_spinning(&self, ring: &Fifo<T>, timeout: Timeout) -> Result<T, GetError> {
         let mut expiry = Expiry::new(timeout);
-        let popped = Backoff::new(&mut expiry, &self.waiting.getters.spinning).spin(
-            || ring.may_pop(),
-            || match ring.pop() {
-                Popped::Empty => None,
-                popped => Some(popped),
-            },
-        );
+        let mut backoff = Backoff::new(&mut expiry, &self.waiting.getters.spinning);
+        let mut pop = || match ring.pop() {
+            Popped::Empty => None,
+            other => Some(other),
+        };
+        let mut popped = backoff.spin_phase(|| ring.may_pop(), &mut pop);
+        // On a bounded ring a want frees room for a putter (see `wanting`);
+        // on an unbounded one no putter waits for room, so it only costs.
+        let bounded = ring.bound() != usize::MAX;
+        if popped.is_none() && !bounded {
+            popped = backoff.yield_phase(&mut pop);
+        }
         match popped {
             Some(Popped::Item(item)) => Ok(self.took_from_ring(item)),
-            // Spun all along on an open, empty ring: time to park.
-            None => self.get_locked(expiry, true),
             Some(_) => self.get_locked(expiry, false),
+            None if bounded => match self.get_wanting(ring, &mut backoff) {
+                Some(got) => got,
+                // Yielded in vain, or an item came another way: the
+                // locked try first, then park.
+                None => self.get_locked(expiry, true),
+            },
+            // Spun and yielded all along on an open, empty ring: park.
+            None => self.get_locked(expiry, true),
         }
     }
 

@@ -21,6 +21,8 @@
 //! state before it reads that count (`Queue::made_room`) and serves the
 //! pending items under the lock. Either the last try finds the room, or the
 //! get finds the item.
+//!
+//! The mirror for gets is `wanting`.
 
 use std::sync::atomic::Ordering::{Acquire, Release};
 
@@ -35,6 +37,17 @@ pub(super) struct Pending<T> {
     ticket: u64,
     item: T,
     priority: i64,
+}
+
+/// Leaves `item` pending (room for it reserved); returns its ticket.
+pub(super) fn leave_pending<T>(s: &mut State<T>, item: T, priority: i64) -> u64 {
+    s.tickets += 1;
+    s.pending.push_back(Pending {
+        ticket: s.tickets,
+        item,
+        priority,
+    });
+    s.tickets
 }
 
 impl<T> Queue<T> {
@@ -115,9 +128,7 @@ impl<T> Queue<T> {
             self.waiting.putters.count_out();
             return Err(item);
         }
-        s.tickets += 1;
-        let ticket = s.tickets;
-        s.pending.push_back(Pending { ticket, item, priority });
+        let ticket = leave_pending(&mut s, item, priority);
         drop(s);
         let moved = || (self.waiting.moved.load(Acquire) >= ticket).then_some(());
         if backoff.yield_phase(moved).is_some() {
@@ -144,17 +155,11 @@ mod tests {
     use crate::wait::Spinning;
 
     /// Leaves `items` pending on `q` as blocked putters would.
-    fn leave_pending(q: &Queue<u32>, items: &[u32]) {
+    fn leave_all(q: &Queue<u32>, items: &[u32]) {
         let mut s = q.state.lock();
         for &item in items {
             q.waiting.putters.count_in();
-            s.tickets += 1;
-            let ticket = s.tickets;
-            s.pending.push_back(Pending {
-                ticket,
-                item,
-                priority: 0,
-            });
+            leave_pending(&mut s, item, 0);
         }
     }
 
@@ -166,7 +171,7 @@ mod tests {
     fn a_get_moves_pending_items_in_oldest_first_while_there_is_room() {
         let q = Queue::new(2);
         q.put_many([1, 2], Timeout::NoWait).unwrap();
-        leave_pending(&q, &[3, 4, 5]);
+        leave_all(&q, &[3, 4, 5]);
         assert_eq!(q.get_nowait(), Ok(1));
         assert_eq!(pending(&q), [4, 5], "one slot freed, one item moved");
         assert_eq!(q.waiting.moved.load(SeqCst), 1, "the first ticket");
@@ -183,10 +188,10 @@ mod tests {
     fn nothing_moves_after_a_shutdown_or_into_a_lowered_bound() {
         let q = Queue::new(1);
         q.put(1, Timeout::NoWait).unwrap();
-        leave_pending(&q, &[2]);
+        leave_all(&q, &[2]);
         q.set_maxsize(0);
         assert!(pending(&q).is_empty(), "a raised bound makes room");
-        leave_pending(&q, &[3]);
+        leave_all(&q, &[3]);
         q.set_maxsize(1);
         assert_eq!(q.get_nowait(), Ok(1));
         assert_eq!(pending(&q), [3], "still above the lowered bound");

@@ -135,7 +135,7 @@ impl<T> Queue<T> {
             return Err((item, Refusal::Closed));
         };
         ring.push(item)?;
-        self.waiting.getters.notify_one(&self.state);
+        self.added_item();
         self.signal_after_ring_put();
         Ok(())
     }
