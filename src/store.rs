@@ -37,6 +37,7 @@ impl<T> Store<T> {
         }
     }
 
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         match self {
             Store::Fifo(d) => d.len(),
@@ -46,7 +47,7 @@ impl<T> Store<T> {
     }
 
     /// Makes room for `n` more items, failing instead of aborting.
-    pub(crate) fn reserve(&mut self, n: usize) -> Result<(), TryReserveError> {
+    fn reserve(&mut self, n: usize) -> Result<(), TryReserveError> {
         match self {
             Store::Fifo(d) => d.try_reserve(n),
             Store::Lifo(v) => v.try_reserve(n),
@@ -54,23 +55,35 @@ impl<T> Store<T> {
         }
     }
 
-    /// Adds an item; `priority` only matters to a priority store.
-    pub(crate) fn push(&mut self, item: T, priority: i64) {
+    /// Adds the item `next` makes, once room for it is made (so `next` is
+    /// not called when that fails); `priority` only matters to a priority
+    /// store.
+    #[inline]
+    pub(crate) fn try_push(&mut self, next: impl FnOnce() -> T, priority: i64) -> Result<(), TryReserveError> {
         match self {
-            Store::Fifo(d) => d.push_back(item),
-            Store::Lifo(v) => v.push(item),
+            Store::Fifo(d) => {
+                d.try_reserve(1)?;
+                d.push_back(next());
+            }
+            Store::Lifo(v) => {
+                v.try_reserve(1)?;
+                v.push(next());
+            }
             Store::Priority { heap, next_seq } => {
+                heap.try_reserve(1)?;
                 heap.push(Entry {
                     priority,
                     seq: *next_seq,
-                    item,
+                    item: next(),
                 });
                 *next_seq += 1;
             }
         }
+        Ok(())
     }
 
     /// Removes the next item in the store's order.
+    #[inline]
     pub(crate) fn pop(&mut self) -> Option<T> {
         match self {
             Store::Fifo(d) => d.pop_front(),
@@ -152,7 +165,7 @@ mod tests {
     fn drain(order: Order, puts: &[(i64, u32)]) -> Vec<u32> {
         let mut s = Store::new(order, 0).unwrap();
         for &(p, x) in puts {
-            s.push(x, p);
+            s.try_push(|| x, p).unwrap();
         }
         let items = s.take_all().collect();
         assert_eq!(s.len(), 0, "take_all empties the store");

@@ -56,10 +56,18 @@ impl<T> Queue<T> {
     /// getters once it released it (`Waiters::wake_listed`). Stops at the
     /// first item that does not go in (no room, shut down, no memory): its
     /// putter finds out itself when it takes it back.
+    #[inline(always)]
     pub(super) fn serve_pending(&self, s: &mut State<T>) -> usize {
         if s.pending.is_empty() {
-            return 0;
+            0
+        } else {
+            self.serve_pending_slow(s)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn serve_pending_slow(&self, s: &mut State<T>) -> usize {
         let mut pending = std::mem::take(&mut s.pending);
         let mut moved = 0;
         while let Some(&Pending { ticket, priority, .. }) = pending.front() {

@@ -209,10 +209,9 @@ impl<T> Queue<T> {
         if s.maxsize > 0 && self.queued(s) >= s.maxsize {
             return None;
         }
-        if s.store.reserve(1).is_err() {
+        if s.store.try_push(next, priority).is_err() {
             return Some(Err(PutError::NoMemory(())));
         }
-        s.store.push(next(), priority);
         self.tasks.stored_one();
         Some(Ok(()))
     }
