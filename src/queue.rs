@@ -128,6 +128,14 @@ struct State<T> {
     tickets: u64,
 }
 
+impl<T> State<T> {
+    /// A new ticket for a pending item or a want, above every one before.
+    fn next_ticket(&mut self) -> u64 {
+        self.tickets += 1;
+        self.tickets
+    }
+}
+
 impl<T> Queue<T> {
     /// A FIFO queue holding at most `maxsize` items; `0` means unbounded
     /// (Python's `Queue(maxsize)`).

@@ -41,13 +41,9 @@ pub(super) struct Pending<T> {
 
 /// Leaves `item` pending (room for it reserved); returns its ticket.
 pub(super) fn leave_pending<T>(s: &mut State<T>, item: T, priority: i64) -> u64 {
-    s.tickets += 1;
-    s.pending.push_back(Pending {
-        ticket: s.tickets,
-        item,
-        priority,
-    });
-    s.tickets
+    let ticket = s.next_ticket();
+    s.pending.push_back(Pending { ticket, item, priority });
+    ticket
 }
 
 impl<T> Queue<T> {

@@ -42,12 +42,9 @@ pub(super) struct Want<T> {
 
 /// Leaves a want (room for it reserved); returns its ticket.
 fn leave_want<T>(s: &mut State<T>) -> u64 {
-    s.tickets += 1;
-    s.wants.push_back(Want {
-        ticket: s.tickets,
-        item: None,
-    });
-    s.tickets
+    let ticket = s.next_ticket();
+    s.wants.push_back(Want { ticket, item: None });
+    ticket
 }
 
 impl<T> Queue<T> {
