@@ -7,9 +7,9 @@
 //! that claimed the block's last slot is linking the next block in (for
 //! `tail`) or moving `head` into it; others wait the moment out. A producer
 //! claims a position with one compare-and-swap on `tail`, a consumer with one
-//! on `head`; each slot says whether its item is written, and each block
+//! on `head`; each slot says which position's item it holds, and each block
 //! counts its slots read. The design follows crossbeam's list channel
-//! (blocks destroyed by whichever reader finishes with them last), with a
+//! (blocks recycled by whichever reader finishes with them last), with a
 //! count where crossbeam marks each slot read (the mark was a
 //! read-modify-write on the cache line producers were writing), and with
 //! what the queue needs on top, as the ring has it:
@@ -17,8 +17,12 @@
 //! - a *mark* bit in `tail` that closes the list and can be cleared again,
 //!   and pushes by the queue's lock holder into a list it closed;
 //! - an atomic [`take_all`](List::take_all);
-//! - recycling: an emptied block is kept as a spare (up to [`SPARES`]) that
-//!   a next link takes, so a queue whose length stays steady allocates nothing.
+//! - recycling: an emptied block is kept as a spare that a next link
+//!   takes, so a queue whose length stays steady allocates nothing. No block
+//!   is freed while the list lives (a list holds as many blocks as its
+//!   longest backlog needed): that lets a pop look at the slot at `head`
+//!   before it claims it (see [`List::pop`]), where it would otherwise
+//!   read `tail`, the line every push writes.
 //!
 //! Under loom each operation runs alone (as the ring's: see `ring.rs`); the
 //! list's own orderings are checked by Miri (`verify.sh miri`), TSan,
@@ -30,7 +34,7 @@ use std::ptr;
 use crate::fifo::{Popped, Refusal};
 use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
 use crate::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, fence};
-use crate::sync::{Padded, UnsafeCell};
+use crate::sync::{Mutex, Padded, UnsafeCell};
 use crate::wait::backoff;
 
 /// Positions are stored shifted left by this, below them the mark bit.
@@ -50,13 +54,18 @@ const BLOCK_SLOTS: usize = LAP - 1;
 /// One position, as stored.
 const ONE: usize = 1 << SHIFT;
 
-/// How many emptied blocks a list keeps for reuse, at most: a backlog that
-/// swings by up to this many blocks' worth of items (992, about the ring's
-/// 1024 slots) allocates nothing. Fewer cost a chasing consumer dearly: it
-/// freed blocks the producer had just allocated, and glibc frees another
-/// thread's memory under the arena lock that thread's allocations take
-/// (SPSC unbounded, C bench, 6 interleaved runs: 4 spares ~25 M/s and
-/// ~4,000 context switches a run, 32 spares ~66 M/s and ~40).
+/// How many emptied blocks a list keeps where a next link takes them
+/// without a lock: a backlog that swings by up to this many blocks' worth
+/// of items (992, about the ring's 1024 slots) takes no lock for its blocks.
+/// A block the array has no place for goes on a locked stack instead, for
+/// the same use: every emptied block is kept (see the module docs). Fewer
+/// spares cost a chasing consumer dearly when they were freed: it freed
+/// blocks the producer had just allocated, and glibc frees another thread's
+/// memory under the arena lock that thread's allocations take (SPSC
+/// unbounded, C bench, 6 interleaved runs: 4 spares ~25 M/s and ~4,000
+/// context switches a run, 32 spares ~66 M/s and ~40); taking the stack's
+/// lock for every block instead of the array cost a fifth (15 interleaved
+/// runs, medians 11.5 M/s and 14.5 M/s).
 const SPARES: usize = 32;
 
 /// How many times [`List::len`] looks for a consistent snapshot before it
@@ -66,10 +75,12 @@ const LEN_TRIES: usize = 8;
 struct Slot<T> {
     /// `None` until written, and again once read.
     item: UnsafeCell<Option<T>>,
-    /// Whether the item is written, for the reader that claimed the slot
-    /// (stored by the writer alone: no read-modify-write on the line the
-    /// next pushes write).
-    written: AtomicBool,
+    /// Which item the slot holds: [`stamp`] of the last position written
+    /// into it (0: none yet). For the reader that claimed the position, and
+    /// for a pop looking before it claims: positions only grow, so a stamp
+    /// names one position of one block, never another. Stored by the writer
+    /// alone: no read-modify-write on the line the next pushes write.
+    stamp: AtomicUsize,
 }
 
 struct Block<T> {
@@ -105,7 +116,7 @@ impl<T> Block<T> {
             for at in 0..BLOCK_SLOTS {
                 slots.add(at).write(Slot {
                     item: UnsafeCell::new(None),
-                    written: AtomicBool::new(false),
+                    stamp: AtomicUsize::new(0),
                 });
             }
         }
@@ -155,6 +166,12 @@ pub(crate) struct List<T> {
     bound: AtomicUsize,
     /// Emptied blocks kept for the next links; null where there is none.
     spares: [AtomicPtr<Block<T>>; SPARES],
+    /// The emptied blocks beyond [`SPARES`], a stack linked through their
+    /// `next` (null: none).
+    kept: Mutex<*mut Block<T>>,
+    /// Whether `kept` may hold a block: a link finding no spare looks at
+    /// the stack (and takes its lock) only then.
+    any_kept: AtomicBool,
     /// Makes each operation atomic in the model (see the module docs).
     #[cfg(loom)]
     model: crate::sync::Mutex<()>,
@@ -184,6 +201,11 @@ fn offset(index: usize) -> usize {
     (index >> SHIFT) % LAP
 }
 
+/// The stamp a slot gets once the item for `index` is written into it.
+fn stamp(index: usize) -> usize {
+    (index >> SHIFT) + 1
+}
+
 impl<T> List<T> {
     /// An empty, unbounded list with its first block, or `None` if that
     /// cannot be allocated.
@@ -202,6 +224,8 @@ impl<T> List<T> {
             }),
             bound: AtomicUsize::new(usize::MAX),
             spares: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
+            kept: Mutex::new(ptr::null_mut()),
+            any_kept: AtomicBool::new(false),
             #[cfg(loom)]
             model: crate::sync::Mutex::new(()),
         })
@@ -332,12 +356,12 @@ impl<T> List<T> {
                 .is_ok()
         {
             // SAFETY: the claim made this thread the slot's only writer.
-            unsafe { Self::write(block, offset(tail), item) };
+            unsafe { Self::write(block, tail, item) };
             return Ok(());
         }
         match self.claim(false, ptr::null_mut()) {
             // SAFETY: as above.
-            Ok((block, at)) => unsafe { Self::write(block, at, item) },
+            Ok((block, index)) => unsafe { Self::write(block, index, item) },
             Err(refusal) => return Err((item, refusal)),
         }
         Ok(())
@@ -361,11 +385,11 @@ impl<T> List<T> {
         // A panic in `next` leaves the list as it was (`ready` goes back).
         let item = next();
         let block = std::mem::replace(&mut ready.1, ptr::null_mut());
-        let (block, at) = self
+        let (block, index) = self
             .claim(true, block)
             .expect("the lock holder has room in the list it closed");
         // SAFETY: the claim made this thread the slot's only writer.
-        unsafe { Self::write(block, at, item) };
+        unsafe { Self::write(block, index, item) };
         true
     }
 
@@ -437,7 +461,7 @@ impl<T> List<T> {
                         unsafe { (*block).next.store(next, Release) };
                         next = ptr::null_mut();
                     }
-                    break Ok((block, at));
+                    break Ok((block, tail));
                 }
                 Err(now) => {
                     tail = now;
@@ -453,17 +477,18 @@ impl<T> List<T> {
         claimed
     }
 
-    /// Writes `item` into the slot at `at` and hands it to its reader.
+    /// Writes `item` into the slot of position `index` (in `block`) and
+    /// hands it to its reader.
     ///
     /// # Safety
-    /// This thread claimed the slot's position.
+    /// This thread claimed the position.
     #[inline(always)]
-    unsafe fn write(block: *mut Block<T>, at: usize, item: T) {
+    unsafe fn write(block: *mut Block<T>, index: usize, item: T) {
         // SAFETY: an unread slot keeps its block alive; the claim makes
         // this thread the only writer, and the slot holds `None`.
-        let slot = unsafe { &(*block).slots[at] };
+        let slot = unsafe { &(*block).slots[offset(index)] };
         slot.item.with_mut(|p| unsafe { p.write(Some(item)) });
-        slot.written.store(true, Release);
+        slot.stamp.store(stamp(index), Release);
     }
 
     /// Takes the oldest item, without waiting for one. A slot claimed by a
@@ -474,14 +499,21 @@ impl<T> List<T> {
         let _alone = self.alone();
         // The common case, inline: not the block's last slot, an item
         // claimed at `head` (`tail` is past it: the mark says so, or the
-        // tail seen last, or a look at `tail`), no other consumer first.
-        // Only a list that looks empty needs `pop_contended`'s fenced look
-        // at `tail`.
+        // slot's stamp shows its item written, or the tail seen last says
+        // so, or a look at `tail`), no other consumer first. The stamp keeps
+        // a consumer one item behind a producer off `tail`'s line, which
+        // the producer's next claim would have to take back. Only a list
+        // that looks empty needs `pop_contended`'s fenced look at `tail`.
         let head = self.head.index.load(Acquire);
         let block = self.head.block.load(Acquire);
         if offset(head) + 1 < BLOCK_SLOTS {
             let mut new_head = head + ONE;
-            let claimed = head & MARK != 0 || {
+            // SAFETY: blocks live as long as the list. `block` may not be
+            // the one `head` lies in (`head` moved on, or `take_all` moved
+            // it and has not stored its block yet); then the stamp names
+            // another position.
+            let written = || unsafe { (*block).slots[offset(head)].stamp.load(Relaxed) } == stamp(head);
+            let claimed = head & MARK != 0 || written() || {
                 let mut tail = self.head.seen.load(Relaxed);
                 if tail >> SHIFT <= head >> SHIFT {
                     tail = self.tail.index.load(Relaxed);
@@ -500,7 +532,7 @@ impl<T> List<T> {
                     .is_ok()
             {
                 // SAFETY: the claim made this thread the slot's only reader.
-                return Popped::Item(unsafe { self.read(block, offset(head)) });
+                return Popped::Item(unsafe { self.read(block, head) });
             }
         }
         self.pop_contended()
@@ -553,7 +585,7 @@ impl<T> List<T> {
                         self.head.index.store(index, Release);
                     }
                     // SAFETY: the claim made this thread the slot's only reader.
-                    return Popped::Item(unsafe { self.read(block, at) });
+                    return Popped::Item(unsafe { self.read(block, head) });
                 }
                 Err(now) => {
                     head = now;
@@ -565,19 +597,20 @@ impl<T> List<T> {
         }
     }
 
-    /// Reads the item at `at` once it is written, then counts the slot
-    /// read, recycling the block if it was the last one unread.
+    /// Reads the item of position `index` (in `block`) once it is written,
+    /// then counts the slot read, recycling the block if it was the last
+    /// one unread.
     ///
     /// # Safety
     /// This thread claimed the slot's position as its reader, and has moved
     /// `head` past the block if the slot is its last.
     #[inline(always)]
-    unsafe fn read(&self, block: *mut Block<T>, at: usize) -> T {
+    unsafe fn read(&self, block: *mut Block<T>, index: usize) -> T {
         // SAFETY: an unread slot keeps its block alive.
         let b = unsafe { &*block };
-        let slot = &b.slots[at];
+        let slot = &b.slots[offset(index)];
         let mut step = 0;
-        while !slot.written.load(Acquire) {
+        while slot.stamp.load(Acquire) != stamp(index) {
             backoff(step);
             step += 1;
         }
@@ -592,34 +625,46 @@ impl<T> List<T> {
         item.expect("a written slot holds an item")
     }
 
-    /// Keeps an unused block as a spare (emptied, for a next link), or
-    /// frees it if there are [`SPARES`] already.
+    /// Keeps an unused block as a spare (emptied, for a next link).
     fn recycle(&self, block: *mut Block<T>) {
-        // SAFETY: no other thread uses the block; its items are all read.
+        // SAFETY: no other thread uses the block's items (all read) or
+        // links; a pop may still look at a stamp (see `pop`). The stamps
+        // stay: they name positions before any the block will hold.
         let b = unsafe { &*block };
         b.reads.store(0, Relaxed);
         b.next.store(ptr::null_mut(), Relaxed);
-        for slot in &b.slots {
-            slot.written.store(false, Relaxed);
-        }
-        let kept = self.spares.iter().any(|spare| {
+        let spared = self.spares.iter().any(|spare| {
             spare.load(Relaxed).is_null() && spare.compare_exchange(ptr::null_mut(), block, Release, Relaxed).is_ok()
         });
-        if !kept {
-            // SAFETY: as above.
-            unsafe { Block::free(block) };
+        if !spared {
+            let mut top = self.kept.lock();
+            b.next.store(*top, Relaxed);
+            *top = block;
+            self.any_kept.store(true, Relaxed);
         }
     }
 
-    /// A spare block, if there is one, now this thread's.
+    /// A spare block, if there is one, now this thread's (its `next` null).
     fn take_spare(&self) -> Option<*mut Block<T>> {
-        self.spares.iter().find_map(|spare| {
+        let spare = self.spares.iter().find_map(|spare| {
             if spare.load(Relaxed).is_null() {
                 return None;
             }
             let block = spare.swap(ptr::null_mut(), Acquire);
             (!block.is_null()).then_some(block)
-        })
+        });
+        if spare.is_some() || !self.any_kept.load(Relaxed) {
+            return spare;
+        }
+        let mut top = self.kept.lock();
+        let block = *top;
+        if block.is_null() {
+            return None;
+        }
+        // SAFETY: kept blocks live until the list is dropped.
+        *top = unsafe { (*block).next.swap(ptr::null_mut(), Relaxed) };
+        self.any_kept.store(!top.is_null(), Relaxed);
+        Some(block)
     }
 
     /// Closes the list and takes every item in it at once, to be handed out
@@ -694,7 +739,7 @@ impl<T> Iterator for Taken<'_, T> {
         if self.head >> SHIFT == self.tail >> SHIFT {
             return None;
         }
-        let (block, at) = (self.block, offset(self.head));
+        let (block, index, at) = (self.block, self.head, offset(self.head));
         self.head += ONE;
         if at + 1 == BLOCK_SLOTS {
             // SAFETY: the unread last slot keeps the block alive.
@@ -703,7 +748,7 @@ impl<T> Iterator for Taken<'_, T> {
         }
         // SAFETY: `take_all` made this the reader of every position from
         // `head` to `tail`, and `head` is past every block left behind.
-        Some(unsafe { self.list.read(block, at) })
+        Some(unsafe { self.list.read(block, index) })
     }
 }
 
@@ -715,8 +760,8 @@ impl<T> Drop for Taken<'_, T> {
 
 impl<T> Drop for List<T> {
     fn drop(&mut self) {
-        // No other thread is left: every block before `head`'s is freed or
-        // spare; free the rest, dropping the items in them.
+        // No other thread is left: every block before `head`'s is a spare;
+        // free the rest, dropping the items in them, then the spares.
         let tail = self.tail.index.load(Relaxed) >> SHIFT;
         let mut pos = self.head.index.load(Relaxed) >> SHIFT;
         let mut block = self.head.block.load(Relaxed);
