@@ -132,6 +132,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot call poll(2)")]
     fn raising_and_lowering_flip_readability() {
         let d = Descriptor::new().unwrap();
         assert!(!is_readable(d.fd()), "made lowered");
