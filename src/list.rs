@@ -828,6 +828,32 @@ mod tests {
         l.recycle(spare);
     }
 
+    /// How many spare blocks `l` holds (taken out and put back).
+    fn spares(l: &List<u32>) -> usize {
+        let taken: Vec<_> = std::iter::from_fn(|| l.take_spare()).collect();
+        let n = taken.len();
+        taken.into_iter().for_each(|b| l.recycle(b));
+        n
+    }
+
+    #[test]
+    fn every_emptied_block_is_kept_and_reused() {
+        let l = List::new().unwrap();
+        // More blocks than the lock-free spares hold: the rest are kept too.
+        let blocks = SPARES + 8;
+        let n = (blocks * BLOCK_SLOTS) as u32;
+        for round in 0..2 {
+            let items: Vec<u32> = (round * n..(round + 1) * n).collect();
+            for &x in &items {
+                push(&l, x).unwrap();
+            }
+            assert_eq!(drain(&l), items);
+            // The blocks emptied this round; a second round that allocated
+            // instead of taking the first round's would leave twice as many.
+            assert_eq!(spares(&l), blocks, "round {round}");
+        }
+    }
+
     #[test]
     fn a_bound_limits_claims_and_keeps_items() {
         let l = List::new().unwrap();
