@@ -34,7 +34,8 @@ cd "$(dirname "$0")/.."
 #   model     proptest: hundreds of random cases (and its failure files) under miri
 #   linearizability  thousands of threaded runs with millisecond timeouts (its own stage)
 #   alloc_failure  every scenario once per allocation it makes: a single test takes over a minute
-# (about 6 minutes in all: queue takes ~4, alloc ~2).
+# (about 18 minutes in all on the 2-core VM, 2026-12-03: alloc takes ~14, the
+# lib's unit tests ~3).
 MIRI_TESTS=(ffi queue orders_batch alloc stress)
 LONG_ITEMS=${TQ_LONG_ITEMS:-100000000}
 
