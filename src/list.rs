@@ -147,21 +147,26 @@ impl<T> Block<T> {
     }
 }
 
-/// One end of the list: a position and the block it lies in, and the
-/// other end's position as this end last saw it. Positions only grow, so a
-/// position seen is never past the real one: at `head`, a seen `tail`
-/// proves the slots before it claimed; at `tail`, a seen `head` proves room
-/// under the bound; either without a look at the other end's cache line.
+/// One end of the list: a position and the block it lies in.
 struct End<T> {
     index: AtomicUsize,
     block: AtomicPtr<Block<T>>,
-    seen: AtomicUsize,
+}
+
+/// The tail end, as [`End`], and `head` as a producer last saw it.
+/// Positions only grow, so a `head` seen is never past the real one: it
+/// proves room under the bound without a look at `head`'s cache line,
+/// which every pop writes.
+struct Tail<T> {
+    index: AtomicUsize,
+    block: AtomicPtr<Block<T>>,
+    head_seen: AtomicUsize,
 }
 
 /// An unbounded (or bounded) multi-producer multi-consumer FIFO.
 pub(crate) struct List<T> {
     head: Padded<End<T>>,
-    tail: Padded<End<T>>,
+    tail: Padded<Tail<T>>,
     /// At most this many items may be queued; `usize::MAX`: no bound.
     bound: AtomicUsize,
     /// Emptied blocks kept for the next links; null where there is none.
@@ -215,12 +220,11 @@ impl<T> List<T> {
             head: Padded(End {
                 index: AtomicUsize::new(0),
                 block: AtomicPtr::new(first),
-                seen: AtomicUsize::new(0),
             }),
-            tail: Padded(End {
+            tail: Padded(Tail {
                 index: AtomicUsize::new(0),
                 block: AtomicPtr::new(first),
-                seen: AtomicUsize::new(0),
+                head_seen: AtomicUsize::new(0),
             }),
             bound: AtomicUsize::new(usize::MAX),
             spares: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
@@ -432,9 +436,9 @@ impl<T> List<T> {
             let bound = self.bound.load(Relaxed);
             // The head seen last proves room without a look at `head`'s
             // line, which every pop writes; only a full look refreshes it.
-            if bound != usize::MAX && count(tail).saturating_sub(count(self.tail.seen.load(Relaxed))) >= bound {
+            if bound != usize::MAX && count(tail).saturating_sub(count(self.tail.head_seen.load(Relaxed))) >= bound {
                 let head = self.head.index.load(Relaxed);
-                self.tail.seen.store(head, Relaxed);
+                self.tail.head_seen.store(head, Relaxed);
                 if count(tail).saturating_sub(count(head)) >= bound {
                     if self.at_bound(tail, bound) {
                         break Err(Refusal::Full);
@@ -497,43 +501,28 @@ impl<T> List<T> {
     #[inline(always)]
     pub(crate) fn pop(&self) -> Popped<T> {
         let _alone = self.alone();
-        // The common case, inline: not the block's last slot, an item
-        // claimed at `head` (`tail` is past it: the mark says so, or the
-        // slot's stamp shows its item written, or the tail seen last says
-        // so, or a look at `tail`), no other consumer first. The stamp keeps
-        // a consumer one item behind a producer off `tail`'s line, which
-        // the producer's next claim would have to take back. Only a list
-        // that looks empty needs `pop_contended`'s fenced look at `tail`.
+        // The common case, inline: not the block's last slot, its item
+        // written (the slot's stamp says so), no other consumer first. The
+        // stamp proves the item there without a look at `tail`, whose line
+        // the producer's next claim would have to take back; everything
+        // else, and the fenced look at `tail` of a list that looks empty,
+        // is `pop_contended`'s.
         let head = self.head.index.load(Acquire);
         let block = self.head.block.load(Acquire);
-        if offset(head) + 1 < BLOCK_SLOTS {
-            let mut new_head = head + ONE;
-            // SAFETY: blocks live as long as the list. `block` may not be
-            // the one `head` lies in (`head` moved on, or `take_all` moved
-            // it and has not stored its block yet); then the stamp names
-            // another position.
-            let written = || unsafe { (*block).slots[offset(head)].stamp.load(Relaxed) } == stamp(head);
-            let claimed = head & MARK != 0 || written() || {
-                let mut tail = self.head.seen.load(Relaxed);
-                if tail >> SHIFT <= head >> SHIFT {
-                    tail = self.tail.index.load(Relaxed);
-                    self.head.seen.store(tail, Relaxed);
-                }
-                if (head >> SHIFT) / LAP != (tail >> SHIFT) / LAP {
-                    new_head |= MARK;
-                }
-                tail >> SHIFT > head >> SHIFT
-            };
-            if claimed
-                && self
-                    .head
-                    .index
-                    .compare_exchange_weak(head, new_head, SeqCst, Relaxed)
-                    .is_ok()
-            {
-                // SAFETY: the claim made this thread the slot's only reader.
-                return Popped::Item(unsafe { self.read(block, head) });
-            }
+        // SAFETY: blocks live as long as the list. `block` may not be the
+        // one `head` lies in (`head` moved on, or `take_all` moved it and
+        // has not stored its block yet); then the stamp names another
+        // position.
+        if offset(head) + 1 < BLOCK_SLOTS
+            && unsafe { (*block).slots[offset(head)].stamp.load(Relaxed) } == stamp(head)
+            && self
+                .head
+                .index
+                .compare_exchange_weak(head, head + ONE, SeqCst, Relaxed)
+                .is_ok()
+        {
+            // SAFETY: the claim made this thread the slot's only reader.
+            return Popped::Item(unsafe { self.read(block, head) });
         }
         self.pop_contended()
     }
