@@ -211,6 +211,20 @@ fn stamp(index: usize) -> usize {
     (index >> SHIFT) + 1
 }
 
+/// Waits until the item for `index` is written into `slot`, whose position
+/// a consumer claimed before its producer wrote it (Acquire: the item
+/// written shows). Out of line: a consumer seldom catches a producer
+/// between its claim and its write.
+#[cold]
+#[inline(never)]
+fn wait_written<T>(slot: &Slot<T>, index: usize) {
+    let mut step = 0;
+    while slot.stamp.load(Acquire) != stamp(index) {
+        backoff(step);
+        step += 1;
+    }
+}
+
 impl<T> List<T> {
     /// An empty, unbounded list with its first block, or `None` if that
     /// cannot be allocated.
@@ -598,10 +612,8 @@ impl<T> List<T> {
         // SAFETY: an unread slot keeps its block alive.
         let b = unsafe { &*block };
         let slot = &b.slots[offset(index)];
-        let mut step = 0;
-        while slot.stamp.load(Acquire) != stamp(index) {
-            backoff(step);
-            step += 1;
+        if slot.stamp.load(Acquire) != stamp(index) {
+            wait_written(slot, index);
         }
         // SAFETY: written, and this thread is the slot's only reader.
         let item = slot.item.with_mut(|p| unsafe { (*p).take() });

@@ -52,13 +52,27 @@ impl<T> Queue<T> {
     fn put_at(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
+        // LIFO and priority queues have no ring: straight to the lock.
+        if self.fifo.is_none() {
+            return self.put_waiting(item, priority, Expiry::new(timeout), false);
+        }
         // The lock-free path first, inline; the lock only when the ring refuses.
         match self.put_into_ring(item) {
             Ok(()) => Ok(()),
+            Err((item, refusal)) => self.put_refused(item, refusal, priority, timeout),
+        }
+    }
+
+    /// `put` where the ring (or list) refused `item`: full, closed, or out
+    /// of memory. Out of line, so that the lock-free path is one test of its
+    /// outcome (inline, the match made it a jump table).
+    #[inline(never)]
+    fn put_refused(&self, item: T, refusal: Refusal, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
+        match refusal {
             // A segment list that could not allocate its next block.
-            Err((item, Refusal::NoMemory)) => Err(PutError::NoMemory(item)),
-            Err((item, Refusal::Full)) if timeout != Timeout::NoWait => self.put_spinning(item, priority, timeout),
-            Err((item, _)) => self.put_waiting(item, priority, Expiry::new(timeout), false),
+            Refusal::NoMemory => Err(PutError::NoMemory(item)),
+            Refusal::Full if timeout != Timeout::NoWait => self.put_spinning(item, priority, timeout),
+            _ => self.put_waiting(item, priority, Expiry::new(timeout), false),
         }
     }
 
