@@ -528,15 +528,16 @@ impl<T> List<T> {
         // has not stored its block yet); then the stamp names another
         // position.
         if offset(head) + 1 < BLOCK_SLOTS
-            && unsafe { (*block).slots[offset(head)].stamp.load(Relaxed) } == stamp(head)
+            && unsafe { (*block).slots[offset(head)].stamp.load(Acquire) } == stamp(head)
             && self
                 .head
                 .index
                 .compare_exchange_weak(head, head + ONE, SeqCst, Relaxed)
                 .is_ok()
         {
-            // SAFETY: the claim made this thread the slot's only reader.
-            return Popped::Item(unsafe { self.read(block, head) });
+            // SAFETY: the claim made this thread the slot's only reader, of
+            // an item the stamp showed written.
+            return Popped::Item(unsafe { self.take_written(block, head) });
         }
         self.pop_contended()
     }
@@ -600,9 +601,8 @@ impl<T> List<T> {
         }
     }
 
-    /// Reads the item of position `index` (in `block`) once it is written,
-    /// then counts the slot read, recycling the block if it was the last
-    /// one unread.
+    /// Reads the item of position `index` (in `block`) once it is written
+    /// (see [`take_written`](List::take_written)).
     ///
     /// # Safety
     /// This thread claimed the slot's position as its reader, and has moved
@@ -610,11 +610,25 @@ impl<T> List<T> {
     #[inline(always)]
     unsafe fn read(&self, block: *mut Block<T>, index: usize) -> T {
         // SAFETY: an unread slot keeps its block alive.
-        let b = unsafe { &*block };
-        let slot = &b.slots[offset(index)];
+        let slot = unsafe { &(*block).slots[offset(index)] };
         if slot.stamp.load(Acquire) != stamp(index) {
             wait_written(slot, index);
         }
+        // SAFETY: as the caller promised, and the item is written.
+        unsafe { self.take_written(block, index) }
+    }
+
+    /// Takes the written item of position `index` (in `block`), then counts
+    /// the slot read, recycling the block if it was the last one unread.
+    ///
+    /// # Safety
+    /// As [`read`](List::read), and this thread saw (Acquire) the slot's
+    /// stamp name `index`.
+    #[inline(always)]
+    unsafe fn take_written(&self, block: *mut Block<T>, index: usize) -> T {
+        // SAFETY: an unread slot keeps its block alive.
+        let b = unsafe { &*block };
+        let slot = &b.slots[offset(index)];
         // SAFETY: written, and this thread is the slot's only reader.
         let item = slot.item.with_mut(|p| unsafe { (*p).take() });
         // AcqRel: the last reader sees every other one done with the block.
