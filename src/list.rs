@@ -29,6 +29,7 @@
 //! shuttle and the checksummed stress tests.
 
 use std::alloc::{self, Layout};
+use std::mem::MaybeUninit;
 use std::ptr;
 
 use crate::fifo::{Popped, Refusal};
@@ -73,8 +74,8 @@ const SPARES: usize = 32;
 const LEN_TRIES: usize = 8;
 
 struct Slot<T> {
-    /// `None` until written, and again once read.
-    item: UnsafeCell<Option<T>>,
+    /// Initialized from its write to its read (or the list's `Drop`).
+    item: UnsafeCell<MaybeUninit<T>>,
     /// Which item the slot holds: [`stamp`] of the last position written
     /// into it (0: none yet). For the reader that claimed the position, and
     /// for a pop looking before it claims: positions only grow, so a stamp
@@ -115,7 +116,7 @@ impl<T> Block<T> {
             let slots = (&raw mut (*block).slots).cast::<Slot<T>>();
             for at in 0..BLOCK_SLOTS {
                 slots.add(at).write(Slot {
-                    item: UnsafeCell::new(None),
+                    item: UnsafeCell::new(MaybeUninit::uninit()),
                     stamp: AtomicUsize::new(0),
                 });
             }
@@ -503,9 +504,9 @@ impl<T> List<T> {
     #[inline(always)]
     unsafe fn write(block: *mut Block<T>, index: usize, item: T) {
         // SAFETY: an unread slot keeps its block alive; the claim makes
-        // this thread the only writer, and the slot holds `None`.
+        // this thread the only writer, and the slot is empty.
         let slot = unsafe { &(*block).slots[offset(index)] };
-        slot.item.with_mut(|p| unsafe { p.write(Some(item)) });
+        slot.item.with_mut(|p| unsafe { p.write(MaybeUninit::new(item)) });
         slot.stamp.store(stamp(index), Release);
     }
 
@@ -630,14 +631,14 @@ impl<T> List<T> {
         let b = unsafe { &*block };
         let slot = &b.slots[offset(index)];
         // SAFETY: written, and this thread is the slot's only reader.
-        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+        let item = slot.item.with_mut(|p| unsafe { p.read().assume_init() });
         // AcqRel: the last reader sees every other one done with the block.
         // The last slot's reader counts only after moving `head` on, so at
         // the last count no thread can reach the block any more.
         if b.reads.fetch_add(1, AcqRel) == BLOCK_SLOTS - 1 {
             self.recycle(block);
         }
-        item.expect("a written slot holds an item")
+        item
     }
 
     /// Keeps an unused block as a spare (emptied, for a next link).
@@ -790,7 +791,9 @@ impl<T> Drop for List<T> {
                 unsafe { Block::free(block) };
                 block = next;
             } else {
-                b.slots[at].item.with_mut(|p| unsafe { (*p).take() });
+                // SAFETY: positions before `tail` are written (an item is
+                // at hand before its claim), those from `head` unread.
+                b.slots[at].item.with_mut(|p| unsafe { (*p).assume_init_drop() });
             }
             pos += 1;
         }

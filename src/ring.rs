@@ -22,6 +22,8 @@
 //! ring's own memory orderings are checked by Miri (`verify.sh miri`), TSan
 //! and the checksummed stress tests.
 
+use std::mem::MaybeUninit;
+
 use crate::fifo::{Popped, Refusal};
 use crate::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use crate::sync::atomic::{AtomicUsize, fence};
@@ -33,8 +35,10 @@ use crate::wait::backoff;
 /// `stamp == head + 1`.
 struct Slot<T> {
     stamp: AtomicUsize,
-    /// `None` when empty.
-    item: UnsafeCell<Option<T>>,
+    /// Initialized exactly while the stamp says the slot is filled: from a
+    /// producer's [`fill`](Ring::fill) to a consumer's take. The ring's
+    /// `Drop` drops what is left.
+    item: UnsafeCell<MaybeUninit<T>>,
 }
 
 /// How many times [`Ring::len`] looks for a consistent snapshot before it
@@ -85,7 +89,7 @@ impl<T> Ring<T> {
         slots.try_reserve_exact(cap).ok()?;
         slots.extend((0..cap).map(|i| Slot {
             stamp: AtomicUsize::new(i),
-            item: UnsafeCell::new(None),
+            item: UnsafeCell::new(MaybeUninit::uninit()),
         }));
         Some(Ring {
             head: Padded(AtomicUsize::new(0)),
@@ -347,9 +351,9 @@ impl<T> Ring<T> {
     fn fill(&self, slot: &Slot<T>, item: T) {
         let stamp = slot.stamp.load(Relaxed) + 1;
         // SAFETY: the claim made this thread the slot's only user until the
-        // stamp below hands it to a consumer; the slot holds `None` (its
-        // last item was taken), so nothing is leaked.
-        slot.item.with_mut(|p| unsafe { p.write(Some(item)) });
+        // stamp below hands it to a consumer; the slot is empty (its last
+        // item was taken), so nothing is leaked.
+        slot.item.with_mut(|p| unsafe { p.write(MaybeUninit::new(item)) });
         slot.stamp.store(stamp, Release);
     }
 
@@ -395,10 +399,10 @@ impl<T> Ring<T> {
     #[inline(always)]
     fn take(&self, slot: &Slot<T>, head: usize) -> T {
         // SAFETY: winning the CAS on a filled slot makes this thread its
-        // only reader until the stamp moves on.
-        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+        // only reader until the stamp below marks it empty again.
+        let item = slot.item.with_mut(|p| unsafe { p.read().assume_init() });
         slot.stamp.store(head.wrapping_add(self.one_lap), Release);
-        item.expect("a filled slot holds an item")
+        item
     }
 
     /// [`pop`](Ring::pop), every case.
@@ -477,16 +481,24 @@ impl<T> Iterator for Taken<'_, T> {
         }
         // SAFETY: `take_all` moved `head` past the slot, making this the
         // slot's only user, and the stamp says it is filled.
-        let item = slot.item.with_mut(|p| unsafe { (*p).take() });
+        let item = slot.item.with_mut(|p| unsafe { p.read().assume_init() });
         slot.stamp.store(self.head.wrapping_add(ring.one_lap), Release);
         self.head = ring.next(self.head);
-        item
+        Some(item)
     }
 }
 
 impl<T> Drop for Taken<'_, T> {
     fn drop(&mut self) {
         self.for_each(drop);
+    }
+}
+
+impl<T> Drop for Ring<T> {
+    /// Drops the items still queued: every claimed slot is filled by now,
+    /// as a claim and its fill run back to back in one thread.
+    fn drop(&mut self) {
+        drop(self.take_all());
     }
 }
 

@@ -4,7 +4,7 @@ use std::ffi::c_void;
 use std::slice;
 
 use super::status::tq_status;
-use super::{Item, timeout, tq_queue, with_queue};
+use super::{Item, Millis, tq_queue, with_queue};
 
 /// Puts `items[0..n]` in order: waits per `timeout_ms` (as `tq_put`) until
 /// the first fits, then puts as many more as fit without waiting again.
@@ -29,7 +29,7 @@ pub unsafe extern "C" fn tq_put_many(
         batch(q, items.is_null(), n, n_put, |q| {
             // SAFETY: the caller promised `n` readable pointers at `items`.
             let items = slice::from_raw_parts(items, n);
-            q.queue.put_many(items.iter().map(|&p| Item(p)), timeout(timeout_ms))
+            q.queue.put_many(items.iter().map(|&p| Item(p)), Millis(timeout_ms))
         })
     }
 }
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn tq_get_many(
         batch(q, items_out.is_null(), max, n_got, |q| {
             // SAFETY: the caller promised room for `max` pointers at `items_out`.
             let mut out = Slots(slice::from_raw_parts_mut(items_out, max).iter_mut());
-            q.queue.get_many(&mut out, max, timeout(timeout_ms))
+            q.queue.get_many(&mut out, max, Millis(timeout_ms))
         })
     }
 }

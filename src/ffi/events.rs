@@ -5,7 +5,7 @@ use std::os::fd::AsRawFd;
 use std::slice;
 
 use super::status::tq_status;
-use super::{Item, timeout, tq_queue, with_queue};
+use super::{Item, Millis, tq_queue, with_queue};
 use crate::queue::get_any_of;
 
 /// Makes the descriptor (only once `fd_out` is known to be non-NULL, so a
@@ -95,7 +95,7 @@ pub unsafe extern "C" fn tq_get_any(
         }
         // SAFETY: each entry is non-NULL and, as promised, a live queue.
         let queue = |i: usize| unsafe { &(*entries[i]).queue };
-        match get_any_of(n, queue, timeout(timeout_ms)) {
+        match get_any_of(n, queue, Millis(timeout_ms).into()) {
             Ok((index, Item(item))) => {
                 // SAFETY: both checked non-NULL; the caller promised they are writable.
                 unsafe {

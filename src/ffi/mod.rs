@@ -51,13 +51,20 @@ pub const TQ_NOWAIT: i64 = 0;
 /// `timeout_ms` value (any negative one does): block without a time limit.
 pub const TQ_FOREVER: i64 = -1;
 
-/// The C convention for `timeout_ms`: `0` never blocks, `ms > 0` waits up
-/// to `ms` milliseconds, any negative value waits forever.
-fn timeout(ms: i64) -> Timeout {
-    match ms {
-        0 => Timeout::NoWait,
-        ms if ms < 0 => Timeout::Forever,
-        ms => Timeout::After(Duration::from_millis(ms.unsigned_abs())),
+/// A C `timeout_ms`: `0` never blocks, `ms > 0` waits up to `ms`
+/// milliseconds, any negative value waits forever. The core converts it
+/// only where a call has to wait, so that one that completes at once
+/// spends nothing on it.
+#[derive(Clone, Copy)]
+struct Millis(i64);
+
+impl From<Millis> for Timeout {
+    fn from(Millis(ms): Millis) -> Self {
+        match ms {
+            0 => Timeout::NoWait,
+            ms if ms < 0 => Timeout::Forever,
+            ms => Timeout::After(Duration::from_millis(ms.unsigned_abs())),
+        }
     }
 }
 
@@ -116,6 +123,7 @@ mod tests {
 
     #[test]
     fn timeouts_follow_the_c_convention() {
+        let timeout = |ms| Timeout::from(Millis(ms));
         assert_eq!(timeout(TQ_NOWAIT), Timeout::NoWait);
         assert_eq!(timeout(TQ_FOREVER), Timeout::Forever);
         assert_eq!(timeout(i64::MIN), Timeout::Forever);

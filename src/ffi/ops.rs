@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 
 use super::status::{status_of, tq_status};
-use super::{Item, timeout, tq_queue, with_queue};
+use super::{Item, Millis, tq_queue, with_queue};
 
 /// Puts `item` (NULL is a legal item), waiting per `timeout_ms` for room:
 /// `TQ_NOWAIT` (0) never blocks, a positive value waits that many
@@ -16,7 +16,7 @@ use super::{Item, timeout, tq_queue, with_queue};
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_put(q: *mut tq_queue, item: *mut c_void, timeout_ms: i64) -> tq_status {
     // SAFETY: forwarded from the caller.
-    unsafe { with_queue(q, |q| status_of(q.queue.put(Item(item), timeout(timeout_ms)))) }
+    unsafe { with_queue(q, |q| status_of(q.queue.put(Item(item), Millis(timeout_ms)))) }
 }
 
 /// Puts `item` with `priority` on a `TQ_PRIORITY` queue: lowest priority
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn tq_put_priority(
     // SAFETY: forwarded from the caller.
     unsafe {
         with_queue(q, |q| {
-            status_of(q.queue.put_priority(Item(item), priority, timeout(timeout_ms)))
+            status_of(q.queue.put_priority(Item(item), priority, Millis(timeout_ms)))
         })
     }
 }
@@ -55,7 +55,7 @@ pub unsafe extern "C" fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, ti
             if item_out.is_null() {
                 return tq_status::TQ_INVALID;
             }
-            match q.queue.get(timeout(timeout_ms)) {
+            match q.queue.get(Millis(timeout_ms)) {
                 Ok(item) => {
                     // SAFETY: checked non-NULL; the caller promised it is writable.
                     item_out.write(item.0);
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn tq_task_done_all(q: *mut tq_queue, n_done: *mut usize) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_join(q: *mut tq_queue, timeout_ms: i64) -> tq_status {
     // SAFETY: forwarded from the caller.
-    unsafe { with_queue(q, |q| status_of(q.queue.join(timeout(timeout_ms)))) }
+    unsafe { with_queue(q, |q| status_of(q.queue.join(Millis(timeout_ms)))) }
 }
 
 /// Changes the bound of a live queue (Python's `q.maxsize = n`; 0 =

@@ -30,8 +30,8 @@ use crate::wakers::{Parker, new_id};
 /// b.put("from b", Timeout::NoWait).unwrap();
 /// assert_eq!(get_any(&[&a, &b], Timeout::Forever), Ok((1, "from b")));
 /// ```
-pub fn get_any<T>(queues: &[&Queue<T>], timeout: Timeout) -> Result<(usize, T), GetError> {
-    get_any_of(queues.len(), |i| queues[i], timeout)
+pub fn get_any<T>(queues: &[&Queue<T>], timeout: impl Into<Timeout>) -> Result<(usize, T), GetError> {
+    get_any_of(queues.len(), |i| queues[i], timeout.into())
 }
 
 // The model checker's own, so that every run of a model starts alike.

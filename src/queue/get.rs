@@ -23,16 +23,17 @@ impl<T> Queue<T> {
     /// assert_eq!(q.get(Timeout::Forever), Ok(7));
     /// ```
     #[inline]
-    pub fn get(&self, timeout: Timeout) -> Result<T, GetError> {
-        // The lock-free path first: an item in the ring is taken at once.
+    pub fn get(&self, timeout: impl Into<Timeout>) -> Result<T, GetError> {
+        // The lock-free path first: an item in the ring is taken at once,
+        // and `timeout` is converted only where the call may wait.
         if let Some(ring) = &self.fifo {
             match ring.pop() {
                 Popped::Item(item) => return Ok(self.took_from_ring(item)),
-                Popped::Empty if timeout != Timeout::NoWait => return self.get_spinning(ring, timeout),
-                _ => {}
+                Popped::Empty => return self.get_spinning(ring, timeout.into()),
+                Popped::Drained => {}
             }
         }
-        self.get_locked(Expiry::new(timeout), false)
+        self.get_locked(Expiry::new(timeout.into()), false)
     }
 
     /// After an item left the ring without the lock: wakes a putter and
@@ -47,9 +48,13 @@ impl<T> Queue<T> {
 
     /// `get` on an open, empty ring or list: spins on it without the lock
     /// while the timeout allows, then yields (leaving a want if the queue
-    /// is bounded, see `wanting`), then waits with the lock.
+    /// is bounded, see `wanting`), then waits with the lock. A `NoWait`
+    /// call only tries with the lock.
     #[inline(never)]
     fn get_spinning(&self, ring: &Fifo<T>, timeout: Timeout) -> Result<T, GetError> {
+        if timeout == Timeout::NoWait {
+            return self.get_locked(Expiry::new(timeout), false);
+        }
         let mut expiry = Expiry::new(timeout);
         let mut backoff = Backoff::new(&mut expiry, &self.waiting.getters.spinning);
         let mut pop = || match ring.pop() {
@@ -155,11 +160,16 @@ impl<T> Queue<T> {
     /// assert_eq!(q.get_many(&mut got, 3, Timeout::Forever), Ok(3));
     /// assert_eq!(got, [1, 2, 3]);
     /// ```
-    pub fn get_many<E: Extend<T>>(&self, out: &mut E, max: usize, timeout: Timeout) -> Result<usize, GetError> {
+    pub fn get_many<E: Extend<T>>(
+        &self,
+        out: &mut E,
+        max: usize,
+        timeout: impl Into<Timeout>,
+    ) -> Result<usize, GetError> {
         if max == 0 {
             return Ok(0);
         }
-        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout), false);
+        let (mut s, first) = self.wait_for_item(&mut Expiry::new(timeout.into()), false);
         let first = first.unwrap_or(Err(GetError::Empty))?;
         // Each item taken is counted and wakes one putter as it leaves the
         // queue (a listed one once the lock is released); an `Extend` that

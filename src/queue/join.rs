@@ -82,7 +82,7 @@ impl<T> Queue<T> {
     /// q.task_done().unwrap();
     /// assert_eq!(q.join(Timeout::Forever), Ok(()));
     /// ```
-    pub fn join(&self, timeout: Timeout) -> Result<(), JoinTimeout> {
+    pub fn join(&self, timeout: impl Into<Timeout>) -> Result<(), JoinTimeout> {
         if self.unfinished() > 0 {
             // `task_done` learns of joiners from the task count's flag.
             let all_done = |_: &mut State<T>| self.tasks.register_joiner(|| self.ring_puts()).then_some(());
@@ -90,7 +90,7 @@ impl<T> Queue<T> {
             let (_s, done) = wait(
                 &self.state,
                 &self.waiting.joiners,
-                &mut Expiry::new(timeout),
+                &mut Expiry::new(timeout.into()),
                 Spin::Until(never),
                 all_done,
             );

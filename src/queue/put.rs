@@ -29,7 +29,7 @@ impl<T> Queue<T> {
     /// assert_eq!(q.put("b", wait), Err(PutError::Full("b")));
     /// ```
     #[inline]
-    pub fn put(&self, item: T, timeout: Timeout) -> Result<(), PutError<T>> {
+    pub fn put(&self, item: T, timeout: impl Into<Timeout>) -> Result<(), PutError<T>> {
         self.put_at(item, DEFAULT_PRIORITY, timeout)
     }
 
@@ -41,25 +41,28 @@ impl<T> Queue<T> {
     /// Puts `item` with a priority: on an [`Order::Priority`] queue, lower
     /// priorities come out first and equal priorities in the order they were
     /// put. Any other queue rejects it with [`PutError::NotPriority`].
-    pub fn put_priority(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
+    pub fn put_priority(&self, item: T, priority: i64, timeout: impl Into<Timeout>) -> Result<(), PutError<T>> {
         if self.order != Order::Priority {
             return Err(PutError::NotPriority(item));
         }
         self.put_at(item, priority, timeout)
     }
 
+    /// `put` and `put_priority`: `timeout` is converted only where the
+    /// call has to wait, so that a put that completes at once (such as one
+    /// with a C `timeout_ms`) spends nothing on it.
     #[inline(always)]
-    fn put_at(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
+    fn put_at(&self, item: T, priority: i64, timeout: impl Into<Timeout>) -> Result<(), PutError<T>> {
         #[cfg(feature = "fault-injection")]
         fault::panic_if_armed(&self.state);
         // LIFO and priority queues have no ring: straight to the lock.
         if self.fifo.is_none() {
-            return self.put_waiting(item, priority, Expiry::new(timeout), false);
+            return self.put_waiting(item, priority, Expiry::new(timeout.into()), false);
         }
         // The lock-free path first, inline; the lock only when the ring refuses.
         match self.put_into_ring(item) {
             Ok(()) => Ok(()),
-            Err((item, refusal)) => self.put_refused(item, refusal, priority, timeout),
+            Err((item, refusal)) => self.put_refused(item, refusal, priority, timeout.into()),
         }
     }
 
@@ -268,7 +271,7 @@ impl<T> Queue<T> {
     /// assert_eq!(q.put_many(&mut items, Timeout::NoWait), Ok(3));
     /// assert_eq!(items.collect::<Vec<_>>(), [4, 5], "what did not fit stays");
     /// ```
-    pub fn put_many<I>(&self, items: I, timeout: Timeout) -> Result<usize, PutError<()>>
+    pub fn put_many<I>(&self, items: I, timeout: impl Into<Timeout>) -> Result<usize, PutError<()>>
     where
         I: IntoIterator<Item = T>,
         I::IntoIter: ExactSizeIterator,
@@ -279,7 +282,7 @@ impl<T> Queue<T> {
         }
         let total = items.len();
         let mut next = || items.next().expect("an ExactSizeIterator with len() > 0 yields");
-        let (s, put) = self.wait_for_room(&mut Expiry::new(timeout), false, |s| {
+        let (s, put) = self.wait_for_room(&mut Expiry::new(timeout.into()), false, |s| {
             self.try_put(s, DEFAULT_PRIORITY, &mut next, total)
         });
         drop(s);
