@@ -157,13 +157,22 @@ impl<T> Ring<T> {
         self.tail.load(SeqCst) & !self.mark
     }
 
-    /// The position after `pos`.
-    fn next(&self, pos: usize) -> usize {
-        if (pos & (self.mark - 1)) + 1 < self.cap {
+    /// The slot of position `pos` (marked or not), and the position after
+    /// `pos`, from one look at its index. No bounds check: a position's
+    /// index is below `cap`, the slots' length, as every position is 0 or
+    /// one this made, wrapping the index there.
+    #[inline(always)]
+    fn at(&self, pos: usize) -> (&Slot<T>, usize) {
+        let index = pos & (self.mark - 1);
+        debug_assert!(index < self.cap, "a position past the slots");
+        // SAFETY: as above.
+        let slot = unsafe { self.slots.get_unchecked(index) };
+        let next = if index + 1 < self.cap {
             pos + 1
         } else {
             (pos & !(self.one_lap - 1)).wrapping_add(self.one_lap)
-        }
+        };
+        (slot, next)
     }
 
     /// How many positions lie from `head` up to `tail` (both unmarked, `head`
@@ -270,7 +279,7 @@ impl<T> Ring<T> {
         let _alone = self.alone();
         let tail = self.tail.load(SeqCst);
         debug_assert!(tail & self.mark != 0, "the caller closed the ring");
-        let slot = &self.slots[tail & (self.mark - 1)];
+        let (slot, next) = self.at(tail & !self.mark);
         // A consumer may still be taking last lap's item out of the slot.
         let mut step = 0;
         while slot.stamp.load(Acquire) != tail & !self.mark {
@@ -278,7 +287,7 @@ impl<T> Ring<T> {
             step += 1;
         }
         // Only the lock holder moves a closed ring's tail.
-        self.tail.store(self.next(tail & !self.mark) | self.mark, SeqCst);
+        self.tail.store(next | self.mark, SeqCst);
         self.fill(slot, item);
     }
 
@@ -289,13 +298,13 @@ impl<T> Ring<T> {
     #[inline(always)]
     fn claim(&self) -> Result<&Slot<T>, Refusal> {
         let tail = self.tail.load(Acquire);
-        let slot = &self.slots[tail & (self.mark - 1)];
+        let (slot, next) = self.at(tail);
         if tail & self.mark == 0
             && slot.stamp.load(Acquire) == tail
             && self.bound.load(Relaxed) == self.cap
             && self
                 .tail
-                .compare_exchange_weak(tail, self.next(tail), SeqCst, Acquire)
+                .compare_exchange_weak(tail, next, SeqCst, Acquire)
                 .is_ok()
         {
             return Ok(slot);
@@ -314,7 +323,7 @@ impl<T> Ring<T> {
             if tail & self.mark != 0 {
                 return Err(Refusal::Closed);
             }
-            let slot = &self.slots[tail & (self.mark - 1)];
+            let (slot, next) = self.at(tail);
             let stamp = slot.stamp.load(Acquire);
             if stamp == tail {
                 let bound = self.bound.load(Relaxed);
@@ -325,7 +334,7 @@ impl<T> Ring<T> {
                     tail = self.tail.load(Acquire);
                     continue;
                 }
-                match self.tail.compare_exchange_weak(tail, self.next(tail), SeqCst, Acquire) {
+                match self.tail.compare_exchange_weak(tail, next, SeqCst, Acquire) {
                     Ok(_) => return Ok(slot),
                     Err(now) => tail = now,
                 }
@@ -382,11 +391,11 @@ impl<T> Ring<T> {
         // The common case, inline: the head slot filled, no other consumer
         // first; everything else is `pop_contended`'s.
         let head = self.head.load(Relaxed);
-        let slot = &self.slots[head & (self.mark - 1)];
+        let (slot, next) = self.at(head);
         if slot.stamp.load(Acquire) == head + 1
             && self
                 .head
-                .compare_exchange_weak(head, self.next(head), SeqCst, Relaxed)
+                .compare_exchange_weak(head, next, SeqCst, Relaxed)
                 .is_ok()
         {
             return Popped::Item(self.take(slot, head));
@@ -412,10 +421,10 @@ impl<T> Ring<T> {
         let mut step = 0;
         let mut head = self.head.load(Relaxed);
         loop {
-            let slot = &self.slots[head & (self.mark - 1)];
+            let (slot, next) = self.at(head);
             let stamp = slot.stamp.load(Acquire);
             if stamp == head + 1 {
-                match self.head.compare_exchange_weak(head, self.next(head), SeqCst, Relaxed) {
+                match self.head.compare_exchange_weak(head, next, SeqCst, Relaxed) {
                     Ok(_) => return Popped::Item(self.take(slot, head)),
                     Err(now) => head = now,
                 }
@@ -472,7 +481,7 @@ impl<T> Iterator for Taken<'_, T> {
             return None;
         }
         let ring = self.ring;
-        let slot = &ring.slots[self.head & (ring.mark - 1)];
+        let (slot, next) = ring.at(self.head);
         // A producer that claimed the slot may still be filling it.
         let mut step = 0;
         while slot.stamp.load(Acquire) != self.head + 1 {
@@ -483,7 +492,7 @@ impl<T> Iterator for Taken<'_, T> {
         // slot's only user, and the stamp says it is filled.
         let item = slot.item.with_mut(|p| unsafe { p.read().assume_init() });
         slot.stamp.store(self.head.wrapping_add(ring.one_lap), Release);
-        self.head = ring.next(self.head);
+        self.head = next;
         Some(item)
     }
 }
