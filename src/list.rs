@@ -124,6 +124,15 @@ impl<T> Block<T> {
         Some(block)
     }
 
+    /// The slot of position `index`, unchecked: `index` is a claimed
+    /// position, never a block's slotless last one.
+    #[inline(always)]
+    fn slot(&self, index: usize) -> &Slot<T> {
+        debug_assert!(offset(index) < BLOCK_SLOTS, "a slotless position");
+        // SAFETY: as above, the offset is below `BLOCK_SLOTS`.
+        unsafe { self.slots.get_unchecked(offset(index)) }
+    }
+
     /// Frees a block made by [`allocate`](Block::allocate).
     ///
     /// # Safety
@@ -505,7 +514,7 @@ impl<T> List<T> {
     unsafe fn write(block: *mut Block<T>, index: usize, item: T) {
         // SAFETY: an unread slot keeps its block alive; the claim makes
         // this thread the only writer, and the slot is empty.
-        let slot = unsafe { &(*block).slots[offset(index)] };
+        let slot = unsafe { (*block).slot(index) };
         slot.item.with_mut(|p| unsafe { p.write(MaybeUninit::new(item)) });
         slot.stamp.store(stamp(index), Release);
     }
@@ -611,7 +620,7 @@ impl<T> List<T> {
     #[inline(always)]
     unsafe fn read(&self, block: *mut Block<T>, index: usize) -> T {
         // SAFETY: an unread slot keeps its block alive.
-        let slot = unsafe { &(*block).slots[offset(index)] };
+        let slot = unsafe { (*block).slot(index) };
         if slot.stamp.load(Acquire) != stamp(index) {
             wait_written(slot, index);
         }
@@ -629,7 +638,7 @@ impl<T> List<T> {
     unsafe fn take_written(&self, block: *mut Block<T>, index: usize) -> T {
         // SAFETY: an unread slot keeps its block alive.
         let b = unsafe { &*block };
-        let slot = &b.slots[offset(index)];
+        let slot = b.slot(index);
         // SAFETY: written, and this thread is the slot's only reader.
         let item = slot.item.with_mut(|p| unsafe { p.read().assume_init() });
         // AcqRel: the last reader sees every other one done with the block.
