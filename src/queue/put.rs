@@ -41,6 +41,7 @@ impl<T> Queue<T> {
     /// Puts `item` with a priority: on an [`Order::Priority`] queue, lower
     /// priorities come out first and equal priorities in the order they were
     /// put. Any other queue rejects it with [`PutError::NotPriority`].
+    #[inline]
     pub fn put_priority(&self, item: T, priority: i64, timeout: impl Into<Timeout>) -> Result<(), PutError<T>> {
         if self.order != Order::Priority {
             return Err(PutError::NotPriority(item));
