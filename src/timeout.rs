@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 ///
 /// Python's `block=False` is [`Timeout::NoWait`], `timeout=t` is
 /// [`Timeout::After`], and `block=True, timeout=None` is [`Timeout::Forever`].
+/// Every call that takes a timeout takes `impl Into<Timeout>`: a plain
+/// `Duration` is `After` it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Timeout {
     /// Never block: fail at once if the call cannot complete.

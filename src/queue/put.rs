@@ -27,6 +27,8 @@ impl<T> Queue<T> {
     /// // Full: after 10 ms the item comes back.
     /// let wait = Timeout::After(Duration::from_millis(10));
     /// assert_eq!(q.put("b", wait), Err(PutError::Full("b")));
+    /// // Any `Duration` is a timeout too.
+    /// assert_eq!(q.put("b", Duration::from_millis(1)), Err(PutError::Full("b")));
     /// ```
     #[inline]
     pub fn put(&self, item: T, timeout: impl Into<Timeout>) -> Result<(), PutError<T>> {

@@ -17,7 +17,7 @@ fn main() {
         thread::spawn(move || (1..=ITEMS).for_each(|n| q.put(n, Timeout::Forever).expect("put")))
     };
     for n in 1..=ITEMS {
-        assert_eq!(q.get(Duration::from_secs(5).into()), Ok(n), "items come out in FIFO order");
+        assert_eq!(q.get(Duration::from_secs(5)), Ok(n), "items come out in FIFO order");
         q.task_done().expect("task_done");
     }
     producer.join().expect("the producer does not panic");
