@@ -302,10 +302,7 @@ impl<T> Ring<T> {
         if tail & self.mark == 0
             && slot.stamp.load(Acquire) == tail
             && self.bound.load(Relaxed) == self.cap
-            && self
-                .tail
-                .compare_exchange_weak(tail, next, SeqCst, Acquire)
-                .is_ok()
+            && self.tail.compare_exchange_weak(tail, next, SeqCst, Acquire).is_ok()
         {
             return Ok(slot);
         }
@@ -392,11 +389,7 @@ impl<T> Ring<T> {
         // first; everything else is `pop_contended`'s.
         let head = self.head.load(Relaxed);
         let (slot, next) = self.at(head);
-        if slot.stamp.load(Acquire) == head + 1
-            && self
-                .head
-                .compare_exchange_weak(head, next, SeqCst, Relaxed)
-                .is_ok()
+        if slot.stamp.load(Acquire) == head + 1 && self.head.compare_exchange_weak(head, next, SeqCst, Relaxed).is_ok()
         {
             return Popped::Item(self.take(slot, head));
         }
