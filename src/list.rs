@@ -86,8 +86,8 @@ struct Slot<T> {
 
 struct Block<T> {
     /// How many slots are read; the reader that makes it [`BLOCK_SLOTS`]
-    /// recycles the block. The compiler puts it and `next` after the
-    /// slots, on the last slots' line; first, beside the first slots
+    /// recycles the block. rustc 1.95 puts it and `next` after the slots,
+    /// on the last slots' line; first, beside the first slots
     /// (`repr(C)`), it measured slower: SPSC unbounded, C bench, 11
     /// interleaved runs, medians 17.8 M/s after and 14.4 M/s first.
     /// Not padded to a line of its own: an over-aligned block would be an
@@ -540,7 +540,7 @@ impl<T> List<T> {
         // has not stored its block yet); then the stamp names another
         // position.
         if offset(head) + 1 < BLOCK_SLOTS
-            && unsafe { (*block).slots[offset(head)].stamp.load(Acquire) } == stamp(head)
+            && unsafe { (*block).slot(head).stamp.load(Acquire) } == stamp(head)
             && self
                 .head
                 .index
