@@ -170,6 +170,19 @@ impl<T> Fifo<T> {
         each!(self, f => f.pop())
     }
 
+    /// [`pop`](Fifo::pop)'s common case, inline: the oldest item if it is
+    /// there for the taking; `None` (nothing changed) when `pop_contended`
+    /// has to look further.
+    #[inline(always)]
+    pub(crate) fn pop_fast(&self) -> Option<T> {
+        each!(self, f => f.pop_fast())
+    }
+
+    /// [`pop`](Fifo::pop) without its inline common case, out of line.
+    pub(crate) fn pop_contended(&self) -> Popped<T> {
+        each!(self, f => f.pop_contended())
+    }
+
     /// Closes it and takes every item at once (see `Ring::take_all`).
     pub(crate) fn take_all(&self) -> Taken<'_, T> {
         match self {

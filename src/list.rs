@@ -526,13 +526,22 @@ impl<T> List<T> {
     /// is a store).
     #[inline(always)]
     pub(crate) fn pop(&self) -> Popped<T> {
+        match self.pop_fast() {
+            Some(item) => Popped::Item(item),
+            None => self.pop_contended(),
+        }
+    }
+
+    /// [`pop`](List::pop)'s common case, inline: not the block's last slot,
+    /// its item written (the slot's stamp says so), no other consumer
+    /// first. The stamp proves the item there without a look at `tail`,
+    /// whose line the producer's next claim would have to take back.
+    /// `None` (nothing changed) leaves everything else, and the fenced look
+    /// at `tail` of a list that looks empty, to
+    /// [`pop_contended`](List::pop_contended).
+    #[inline(always)]
+    pub(crate) fn pop_fast(&self) -> Option<T> {
         let _alone = self.alone();
-        // The common case, inline: not the block's last slot, its item
-        // written (the slot's stamp says so), no other consumer first. The
-        // stamp proves the item there without a look at `tail`, whose line
-        // the producer's next claim would have to take back; everything
-        // else, and the fenced look at `tail` of a list that looks empty,
-        // is `pop_contended`'s.
         let head = self.head.index.load(Acquire);
         let block = self.head.block.load(Acquire);
         // SAFETY: blocks live as long as the list. `block` may not be the
@@ -549,15 +558,16 @@ impl<T> List<T> {
         {
             // SAFETY: the claim made this thread the slot's only reader, of
             // an item the stamp showed written.
-            return Popped::Item(unsafe { self.take_written(block, head) });
+            return Some(unsafe { self.take_written(block, head) });
         }
-        self.pop_contended()
+        None
     }
 
     /// [`pop`](List::pop), every case.
     #[cold]
     #[inline(never)]
-    fn pop_contended(&self) -> Popped<T> {
+    pub(crate) fn pop_contended(&self) -> Popped<T> {
+        let _alone = self.alone();
         let mut step = 0;
         let mut head = self.head.index.load(Acquire);
         let mut block = self.head.block.load(Acquire);

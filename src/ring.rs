@@ -384,16 +384,25 @@ impl<T> Ring<T> {
     /// is a store).
     #[inline(always)]
     pub(crate) fn pop(&self) -> Popped<T> {
+        match self.pop_fast() {
+            Some(item) => Popped::Item(item),
+            None => self.pop_contended(),
+        }
+    }
+
+    /// [`pop`](Ring::pop)'s common case, inline: the head slot filled, no
+    /// other consumer first. `None` (nothing changed) leaves every other
+    /// case to [`pop_contended`](Ring::pop_contended).
+    #[inline(always)]
+    pub(crate) fn pop_fast(&self) -> Option<T> {
         let _alone = self.alone();
-        // The common case, inline: the head slot filled, no other consumer
-        // first; everything else is `pop_contended`'s.
         let head = self.head.load(Relaxed);
         let (slot, next) = self.at(head);
         if slot.stamp.load(Acquire) == head + 1 && self.head.compare_exchange_weak(head, next, SeqCst, Relaxed).is_ok()
         {
-            return Popped::Item(self.take(slot, head));
+            return Some(self.take(slot, head));
         }
-        self.pop_contended()
+        None
     }
 
     /// Takes the item out of `slot`, whose position `head` this thread won,
@@ -410,7 +419,8 @@ impl<T> Ring<T> {
     /// [`pop`](Ring::pop), every case.
     #[cold]
     #[inline(never)]
-    fn pop_contended(&self) -> Popped<T> {
+    pub(crate) fn pop_contended(&self) -> Popped<T> {
+        let _alone = self.alone();
         let mut step = 0;
         let mut head = self.head.load(Relaxed);
         loop {

@@ -24,16 +24,29 @@ impl<T> Queue<T> {
     /// ```
     #[inline]
     pub fn get(&self, timeout: impl Into<Timeout>) -> Result<T, GetError> {
-        // The lock-free path first: an item in the ring is taken at once,
-        // and `timeout` is converted only where the call may wait.
+        // The lock-free path first, inline: an item in the ring is taken at
+        // once. `timeout` is converted only where the call may wait.
+        if let Some(ring) = &self.fifo
+            && let Some(item) = ring.pop_fast()
+        {
+            return Ok(self.took_from_ring(item));
+        }
+        self.get_slow(timeout.into())
+    }
+
+    /// `get` past the inline path: the ring's every other case, then the
+    /// lock. Out of line, so that the inline path saves no registers for it
+    /// and has no outcome to merge with its own.
+    #[inline(never)]
+    fn get_slow(&self, timeout: Timeout) -> Result<T, GetError> {
         if let Some(ring) = &self.fifo {
-            match ring.pop() {
+            match ring.pop_contended() {
                 Popped::Item(item) => return Ok(self.took_from_ring(item)),
-                Popped::Empty => return self.get_spinning(ring, timeout.into()),
+                Popped::Empty => return self.get_spinning(ring, timeout),
                 Popped::Drained => {}
             }
         }
-        self.get_locked(Expiry::new(timeout.into()), false)
+        self.get_locked(Expiry::new(timeout), false)
     }
 
     /// After an item left the ring without the lock: wakes a putter and
