@@ -30,6 +30,11 @@ use crate::timeout::{Deadline, Expiry};
 use crate::wakers::{Unlisted, Wakers};
 use std::sync::atomic::Ordering::Relaxed;
 
+/// One waiter in [`Waiters::parked`].
+const WAITER: usize = 2;
+/// The bit of [`Waiters::parked`] below the waiters: the queue has descriptors.
+const WATCHED: usize = 1;
+
 /// The waiters of one condition (items there, room there, all tasks done):
 /// parked threads and listed wakers, with the count that tells the other
 /// side whether to wake one.
@@ -37,7 +42,8 @@ pub(crate) struct Waiters {
     cv: Condvar,
     wakers: Wakers,
     /// Threads parked here (or about to park with the lock held), plus
-    /// wakers listed.
+    /// wakers listed, each counted as [`WAITER`]; plus [`WATCHED`] once the
+    /// queue has descriptors.
     parked: AtomicUsize,
     /// How long a waiter here spins before it yields.
     pub(crate) spinning: Spinning,
@@ -58,7 +64,7 @@ impl Waiters {
     /// (see the module docs).
     pub(crate) fn list(&self, id: u64, waker: &Waker) {
         if self.wakers.list(id, waker) {
-            self.parked.fetch_add(1, SeqCst);
+            self.parked.fetch_add(WAITER, SeqCst);
         }
     }
 
@@ -67,7 +73,7 @@ impl Waiters {
     pub(crate) fn unlist(&self, id: u64) -> Unlisted {
         let was = self.wakers.unlist(id);
         if was == Unlisted::Waiting {
-            self.parked.fetch_sub(1, SeqCst);
+            self.parked.fetch_sub(WAITER, SeqCst);
         }
         was
     }
@@ -85,12 +91,12 @@ impl Waiters {
     /// (a putter whose item waits in `State::pending`, a getter whose want
     /// waits in `State::wants`), under the lock.
     pub(crate) fn count_in(&self) {
-        self.parked.fetch_add(1, SeqCst);
+        self.parked.fetch_add(WAITER, SeqCst);
     }
 
     /// Takes back one [`count_in`](Waiters::count_in), under the lock.
     pub(crate) fn count_out(&self) {
-        self.parked.fetch_sub(1, SeqCst);
+        self.parked.fetch_sub(WAITER, SeqCst);
     }
 
     /// Whether a waiter is counted: one load, for the other side to skip
@@ -98,14 +104,29 @@ impl Waiters {
     #[inline(always)]
     pub(crate) fn anyone(&self) -> bool {
         fence_for_model();
-        self.parked.load(SeqCst) > 0
+        self.parked.load(SeqCst) >= WAITER
+    }
+
+    /// Marks the condition watched by the queue's descriptors, for good
+    /// (with the lock held, before the descriptors are first synced).
+    pub(crate) fn watch(&self) {
+        self.parked.fetch_or(WATCHED, SeqCst);
+    }
+
+    /// Whether a waiter is counted or descriptors watch: the one load and
+    /// branch of a lock-free put (get) after it moved an item, for both
+    /// things the other side may need to hear of.
+    #[inline(always)]
+    pub(crate) fn anyone_or_watched(&self) -> bool {
+        fence_for_model();
+        self.parked.load(SeqCst) != 0
     }
 
     /// Wakes one parked thread, if one is counted. The caller holds the
     /// lock, so a counted thread has parked already. Listed wakers are left
     /// to [`wake_listed`](Waiters::wake_listed), once the lock is released.
     pub(crate) fn notify_one_locked(&self) {
-        if self.parked.load(SeqCst) > 0 {
+        if self.parked.load(SeqCst) >= WAITER {
             self.cv.notify_one();
         }
     }
@@ -118,7 +139,7 @@ impl Waiters {
     #[inline(always)]
     pub(crate) fn wake_listed(&self, n: usize) {
         fence_for_model();
-        if n > 0 && self.parked.load(SeqCst) > 0 {
+        if n > 0 && self.parked.load(SeqCst) >= WAITER {
             self.wake_listed_slow(n);
         }
     }
@@ -129,7 +150,7 @@ impl Waiters {
         for _ in 0..n {
             let Some(waker) = self.wakers.take_one() else { return };
             // Uncounted first: a waker that panics leaves the count right.
-            self.parked.fetch_sub(1, SeqCst);
+            self.parked.fetch_sub(WAITER, SeqCst);
             waker.wake();
         }
     }
@@ -141,7 +162,7 @@ impl Waiters {
     #[inline(always)]
     pub(crate) fn notify_one<S>(&self, lock: &Mutex<S>) {
         fence_for_model();
-        if self.parked.load(SeqCst) > 0 {
+        if self.parked.load(SeqCst) >= WAITER {
             self.notify_one_slow(lock);
         }
     }
@@ -159,7 +180,7 @@ impl Waiters {
     pub(crate) fn notify_all(&self) {
         self.cv.notify_all();
         let all = self.wakers.take_all();
-        self.parked.fetch_sub(all.len(), SeqCst);
+        self.parked.fetch_sub(all.len() * WAITER, SeqCst);
         all.into_iter().for_each(Waker::wake);
     }
 }
@@ -169,14 +190,14 @@ struct Parked<'a>(&'a AtomicUsize);
 
 impl<'a> Parked<'a> {
     fn new(waiters: &'a Waiters) -> Self {
-        waiters.parked.fetch_add(1, SeqCst);
+        waiters.parked.fetch_add(WAITER, SeqCst);
         Parked(&waiters.parked)
     }
 }
 
 impl Drop for Parked<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, SeqCst);
+        self.0.fetch_sub(WAITER, SeqCst);
     }
 }
 

@@ -4,8 +4,10 @@
 //! The get descriptor is readable exactly while a get would not block (an
 //! item is queued, or the queue is shut down), the put descriptor while a
 //! put would not (room, or shut down). A queue that never made one keeps a
-//! null pointer, and each operation pays one load and one predictable
-//! branch for the feature. With one, items still go through the lock-free
+//! null pointer and pays nothing for the feature: a lock-free put (get)
+//! looks at the getters' (putters') waiter count anyway, and making the
+//! descriptors sets a bit in both counts (`Waiters::watch`). With one,
+//! items still go through the lock-free
 //! ring; an operation takes the lock to [`sync`](Queue::sync_signals) only
 //! when its cheap look says a descriptor may have to flip, and the system
 //! call happens only when it does flip, never once per item.
@@ -156,6 +158,10 @@ impl<T> Queue<T> {
     fn make_fd(&self, which: impl Fn(&Signals) -> &Signal) -> io::Result<BorrowedFd<'_>> {
         let s = self.state.lock();
         let signal = which(self.events.make());
+        // Before the first sync: from now on a lock-free put or get that
+        // missed the mark moved its item before the sync's look at the queue.
+        self.waiting.getters.watch();
+        self.waiting.putters.watch();
         if signal.fd.get().is_none() {
             let fd = Descriptor::new()?;
             let _ = signal.fd.set(fd);
@@ -215,8 +221,8 @@ impl<T> Queue<T> {
 
     /// After an item went into the ring without the lock: syncs if the get
     /// descriptor is lowered, or if the put descriptor is raised and the
-    /// ring may be full. Inline, so that a queue without descriptors pays
-    /// one load and one branch.
+    /// ring may be full. Reached only once the getters' count says the
+    /// queue is watched (or a getter waits): see `Queue::put_into_ring`.
     #[inline(always)]
     pub(super) fn signal_after_ring_put(&self) {
         if let Some(signals) = self.events.get() {
@@ -236,7 +242,7 @@ impl<T> Queue<T> {
 
     /// After an item left the ring without the lock: syncs if the put
     /// descriptor is lowered, or if the get descriptor is raised and the
-    /// ring may be empty. Inline, as `signal_after_ring_put`.
+    /// ring may be empty. Reached as `signal_after_ring_put` is.
     #[inline(always)]
     pub(super) fn signal_after_ring_get(&self) {
         if let Some(signals) = self.events.get() {

@@ -50,13 +50,21 @@ impl<T> Queue<T> {
     }
 
     /// After an item left the ring without the lock: wakes a putter and
-    /// keeps the descriptors right (each a load and a branch when there is
-    /// nothing to do).
+    /// keeps the descriptors right (one load and one branch for both when
+    /// there is nothing to do).
     #[inline(always)]
     pub(super) fn took_from_ring(&self, item: T) -> T {
+        if self.waiting.putters.anyone_or_watched() {
+            self.announce_get();
+        }
+        item
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn announce_get(&self) {
         self.made_room();
         self.signal_after_ring_get();
-        item
     }
 
     /// `get` on an open, empty ring or list: spins on it without the lock

@@ -155,9 +155,21 @@ impl<T> Queue<T> {
             return Err((item, Refusal::Closed));
         };
         ring.push(item)?;
+        // One load and one branch for both things a getter's side may need
+        // to hear of: a counted getter, descriptors.
+        if self.waiting.getters.anyone_or_watched() {
+            self.announce_put();
+        }
+        Ok(())
+    }
+
+    /// After an item went into the ring without the lock, with a getter
+    /// counted or descriptors made: wakes the getter, keeps the descriptors right.
+    #[cold]
+    #[inline(never)]
+    fn announce_put(&self) {
         self.added_item();
         self.signal_after_ring_put();
-        Ok(())
     }
 
     /// Puts the items `next` yields, up to `max` of them, while there is room
