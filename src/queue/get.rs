@@ -35,8 +35,9 @@ impl<T> Queue<T> {
     }
 
     /// `get` past the inline path: the ring's every other case, then the
-    /// lock. Out of line, so that the inline path saves no registers for it
-    /// and has no outcome to merge with its own.
+    /// lock (where LIFO and priority queues, which have no ring, go
+    /// straight). Out of line, so that the inline path saves no registers
+    /// for it and has no outcome to merge with its own.
     #[inline(never)]
     fn get_slow(&self, timeout: Timeout) -> Result<T, GetError> {
         if let Some(ring) = &self.fifo {
@@ -104,9 +105,10 @@ impl<T> Queue<T> {
     }
 
     /// `get` with the lock: from the ring or the store, waiting as `expiry`
-    /// says (spinning first unless the caller has spun already). Out of
-    /// line, so that the lock-free path saves no registers for it.
-    #[inline(never)]
+    /// says (spinning first unless the caller has spun already). Only the
+    /// out-of-line paths call it, and it is inlined there: a LIFO or
+    /// priority get is one call from `get`, not two.
+    #[inline(always)]
     fn get_locked(&self, mut expiry: Expiry, spun: bool) -> Result<T, GetError> {
         let (s, got) = self.wait_for_item(&mut expiry, spun);
         let result = got.unwrap_or(Err(GetError::Empty));
