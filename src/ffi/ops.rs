@@ -76,7 +76,7 @@ pub unsafe extern "C" fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, ti
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_task_done(q: *mut tq_queue) -> tq_status {
     // SAFETY: forwarded from the caller.
-    unsafe { tq_task_done_n(q, 1) }
+    unsafe { with_queue(q, |q| status_of(q.queue.task_done())) }
 }
 
 /// Marks `n` tasks done at once, all or nothing: `n` above the unfinished
