@@ -18,7 +18,7 @@
 //! Why no pending item is left behind when there is room: the putter counts
 //! itself among the putters (`Waiters::count_in`) and tries its put once
 //! more before it leaves the item, all under the lock; a get changes the
-//! state before it reads that count (`Queue::made_room`) and serves the
+//! state before it reads that count (`Queue::took_from_ring`) and serves the
 //! pending items under the lock. Either the last try finds the room, or the
 //! get finds the item.
 //!

@@ -22,7 +22,7 @@
 //! Why no want is left unserved while an item is there: the getter counts
 //! itself among the getters (`Waiters::count_in`) and tries its get once
 //! more before it leaves the want, all under the lock; a lock-free put
-//! pushes its item before it reads that count (`Queue::added_item`) and
+//! pushes its item before it reads that count (`Queue::put_into_ring`) and
 //! serves the wants under the lock. Either the last try finds the item, or
 //! the put finds the want.
 
