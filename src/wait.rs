@@ -565,6 +565,22 @@ mod tests {
         assert_eq!((*s, r), (3, Some(3)));
     }
 
+    /// The watched bit makes the lock-free side look, and is no waiter:
+    /// counts come and go around it, and it stays.
+    #[test]
+    fn the_watched_bit_is_seen_by_the_one_look_and_counts_no_waiter() {
+        let waiters = Waiters::new();
+        assert!(!waiters.anyone_or_watched());
+        waiters.watch();
+        assert!(waiters.anyone_or_watched() && !waiters.anyone());
+        waiters.count_in();
+        assert!(waiters.anyone());
+        waiters.count_out();
+        assert!(waiters.anyone_or_watched() && !waiters.anyone());
+        waiters.watch();
+        assert_eq!(waiters.parked.load(SeqCst), WATCHED, "watching twice is watching");
+    }
+
     #[test]
     fn a_timed_wait_that_never_succeeds_returns_none_at_its_deadline() {
         let lock = Mutex::new(());
