@@ -38,11 +38,15 @@ use crate::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, fence};
 use crate::sync::{Mutex, Padded, UnsafeCell};
 use crate::wait::backoff;
 
-/// Positions are stored shifted left by this, below them the mark bit.
-const SHIFT: usize = 1;
+/// Positions are stored shifted left by this, below them two flag bits.
+const SHIFT: usize = 2;
 /// In `tail`: closed. In `head`: `tail` is past the head's block, so a pop
 /// need not look at `tail` to know the list is not empty.
 const MARK: usize = 1;
+/// In `tail`: a bound is set, so a claim must look at the count: with
+/// [`MARK`], one test of `tail` sends a push off its inline path (a load
+/// and compare of `bound` fewer on every push of an unbounded list).
+const BOUNDED: usize = 2;
 /// Positions per block. Under loom a block has 3 slots: its models then
 /// cross block boundaries with a few items, and loom (whose every step
 /// costs more with every atomic alive) tracks 4 atomics a block, not 32.
@@ -285,6 +289,12 @@ impl<T> List<T> {
         let _alone = self.alone();
         assert!(bound > 0, "the bound must be positive");
         self.bound.store(bound, SeqCst);
+        // After the store: a claim that sees the flag (Acquire) sees the bound.
+        if bound == usize::MAX {
+            self.tail.index.fetch_and(!BOUNDED, SeqCst);
+        } else {
+            self.tail.index.fetch_or(BOUNDED, SeqCst);
+        }
     }
 
     /// Closes the list to lock-free claims. Returns whether it was open.
@@ -376,9 +386,8 @@ impl<T> List<T> {
         // slot, no other producer first.
         let tail = self.tail.index.load(Acquire);
         let block = self.tail.block.load(Acquire);
-        if tail & MARK == 0
+        if tail & (MARK | BOUNDED) == 0
             && offset(tail) + 1 < BLOCK_SLOTS
-            && self.bound.load(Relaxed) == usize::MAX
             && self
                 .tail
                 .index
@@ -711,7 +720,7 @@ impl<T> List<T> {
     pub(crate) fn take_all(&self) -> Taken<'_, T> {
         let _alone = self.alone();
         self.tail.index.fetch_or(MARK, SeqCst);
-        let tail = self.settled_tail() & !MARK;
+        let tail = self.settled_tail() & !(MARK | BOUNDED);
         let tail_block = self.tail.block.load(Acquire);
         let mut step = 0;
         let (head, block) = loop {
@@ -911,6 +920,16 @@ mod tests {
         assert!(l.may_claim());
         push(&l, 35).unwrap();
         assert_eq!(drain(&l), (1..36).collect::<Vec<_>>());
+        // Unbounded again: the flag that kept pushes off the inline path
+        // goes, and no flag of `tail` reaches `head` through a take-all.
+        l.set_bound(usize::MAX);
+        assert_eq!(l.tail.index.load(SeqCst) & BOUNDED, 0);
+        for x in 0..40 {
+            push(&l, x).unwrap();
+        }
+        l.set_bound(35);
+        assert_eq!(l.take_all().len(), 40);
+        assert_eq!(l.head.index.load(SeqCst) & BOUNDED, 0);
     }
 
     #[test]
