@@ -158,15 +158,15 @@ impl<T> Queue<T> {
     fn make_fd(&self, which: impl Fn(&Signals) -> &Signal) -> io::Result<BorrowedFd<'_>> {
         let s = self.state.lock();
         let signal = which(self.events.make());
-        // Before the first sync: from now on a lock-free put or get that
-        // missed the mark moved its item before the sync's look at the queue.
-        self.waiting.getters.watch();
-        self.waiting.putters.watch();
         if signal.fd.get().is_none() {
             let fd = Descriptor::new()?;
             let _ = signal.fd.set(fd);
             signal.shown.store(LOWERED, SeqCst);
         }
+        // Before the sync: from now on a lock-free put or get that missed
+        // the bit moved its item before the sync's look at the queue.
+        self.waiting.getters.watch();
+        self.waiting.putters.watch();
         self.sync_signals(&s);
         Ok(signal.fd.get().expect("made above").fd())
     }

@@ -61,6 +61,8 @@ impl<T> Queue<T> {
         item
     }
 
+    /// After an item left the ring without the lock, with a putter counted
+    /// or descriptors made: wakes the putter, keeps the descriptors right.
     #[cold]
     #[inline(never)]
     fn announce_get(&self) {
