@@ -138,8 +138,7 @@ impl Waiters {
     /// one listed after saw the change.)
     #[inline(always)]
     pub(crate) fn wake_listed(&self, n: usize) {
-        fence_for_model();
-        if n > 0 && self.parked.load(SeqCst) >= WAITER {
+        if n > 0 && self.anyone() {
             self.wake_listed_slow(n);
         }
     }
@@ -161,8 +160,7 @@ impl Waiters {
     /// waiting, one load and one branch.
     #[inline(always)]
     pub(crate) fn notify_one<S>(&self, lock: &Mutex<S>) {
-        fence_for_model();
-        if self.parked.load(SeqCst) >= WAITER {
+        if self.anyone() {
             self.notify_one_slow(lock);
         }
     }
