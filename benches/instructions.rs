@@ -17,10 +17,13 @@
 
 #[path = "queues/peers.rs"]
 mod peers;
+#[path = "queues/tq_peer.rs"]
+mod tq_peer;
 
 use std::process::exit;
 
-use peers::{Crossbeam, Flume, Kanal, Peer, StdMpsc, Tq};
+use peers::{Crossbeam, Flume, Kanal, Peer, StdMpsc};
+use tq_peer::Tq;
 use tq::{Order, Queue, Timeout};
 
 /// The items `backlog` holds before its rounds start.

@@ -14,6 +14,8 @@
 
 #[path = "queues/peers.rs"]
 mod peers;
+#[path = "queues/tq_peer.rs"]
+mod tq_peer;
 #[path = "queues/pin.rs"]
 mod pin;
 #[path = "queues/scenarios.rs"]
@@ -24,7 +26,8 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
-use peers::{Crossbeam, Flume, Kanal, Peer, StdMpsc, Tq};
+use peers::{Crossbeam, Flume, Kanal, Peer, StdMpsc};
+use tq_peer::Tq;
 use pin::Pinning;
 
 /// A smoke run: TQ_BENCH_QUICK=1, or not run by `cargo bench` (which passes `--bench`).

@@ -49,16 +49,22 @@ QUEUES = [
     ("c", "moodycamel", "C++: moodycamel BlockingConcurrentQueue"),
     ("c", "moodycamel_rwcb", "C++: moodycamel BlockingReaderWriterCircularBuffer"),
     ("c", "tbb", "C++: oneTBB concurrent_bounded_queue"),
-    ("rust", "tq", "Rust: tq::Queue"),
-    ("rust", "crossbeam", "Rust: crossbeam-channel"),
-    ("rust", "flume", "Rust: flume"),
-    ("rust", "kanal", "Rust: kanal"),
-    ("rust", "std_mpsc", "Rust: std::sync::mpsc"),
+    ("c", "crossbeam", "Rust: crossbeam-channel (in tq_bench)"),
+    ("c", "flume", "Rust: flume (in tq_bench)"),
+    ("c", "kanal", "Rust: kanal (in tq_bench)"),
+    ("c", "std_mpsc", "Rust: std::sync::mpsc (in tq_bench)"),
+    ("rust", "tq", "Rust: tq::Queue (criterion)"),
+    ("rust", "crossbeam", "Rust: crossbeam-channel (criterion)"),
+    ("rust", "flume", "Rust: flume (criterion)"),
+    ("rust", "kanal", "Rust: kanal (criterion)"),
+    ("rust", "std_mpsc", "Rust: std::sync::mpsc (criterion)"),
     ("python", "python", "Python: queue.Queue"),
 ]
 REFERENCE = ("c", "ring")
 PYTHON = ("python", "python")
 TQ = [("c", "tq"), ("rust", "tq")]
+# The Rust channels tq_bench drives through benches/c/adapter_rust.rs: Rust queues, in the C run.
+RUST_IN_C = [("c", "crossbeam"), ("c", "flume"), ("c", "kanal"), ("c", "std_mpsc")]
 PYTHON_TARGET = 50.0  # tq should be at least this many times faster than queue.Queue
 
 # Why a queue has no number in a scenario.
@@ -82,7 +88,14 @@ INSTRUCTION_PATHS = [
     ("priority", "priority bounded 1024, empty: put_priority+get"),
     ("task_done", "FIFO bounded 1024, empty: put+get+task_done"),
 ]
-INSTRUCTION_QUEUES = [("c", "tq"), ("rust", "tq"), ("rust", "kanal"), ("rust", "crossbeam"), ("rust", "flume"), ("rust", "std_mpsc")]
+INSTRUCTION_QUEUES = {
+    ("c", "tq"): "C: tq (C ABI)",
+    ("rust", "tq"): "Rust: tq::Queue",
+    ("rust", "kanal"): "Rust: kanal",
+    ("rust", "crossbeam"): "Rust: crossbeam-channel",
+    ("rust", "flume"): "Rust: flume",
+    ("rust", "std_mpsc"): "Rust: std::sync::mpsc",
+}
 
 
 def read_runs(path, source):
@@ -166,7 +179,7 @@ def machine_info():
 def markdown(medians, spread, na, overshoot, env, repeats_note, chart, counts):
     ref = medians.get(REFERENCE, {})
     present = [q for q in QUEUES if q[:2] in medians or any(n[:2] == q[:2] for n in na)]
-    missing = [q for q in QUEUES if q not in present and q[0] == "c"]
+    missing = [q for q in QUEUES if q not in present and q[0] == "c" and q[:2] not in RUST_IN_C]
     lines = [
         "# tq benchmark results",
         "",
@@ -187,7 +200,7 @@ def markdown(medians, spread, na, overshoot, env, repeats_note, chart, counts):
         "  or to two different CPUs. Unpinned, each run was one case or the other as the scheduler chose, and",
         "  the median of such runs fell on either side.",
         "- Ratio: ops/s divided by the C mutex+condvar ring's ops/s in the same scenario (higher is better).",
-        "  The Rust and Python rows are divided by the same C ring.",
+        "  The criterion and Python rows are divided by the same C ring, measured in another run.",
         "",
         "## Throughput (median ops/s, ratio to the ring)",
         "",
@@ -212,7 +225,7 @@ def markdown(medians, spread, na, overshoot, env, repeats_note, chart, counts):
         "## Run-to-run spread",
         "",
         "Half the range of the repeats (C, Python) or half the 95% confidence interval of criterion's median",
-        "(Rust), as a share of the median: differences smaller than this are noise.",
+        "(criterion), as a share of the median: differences smaller than this are noise.",
         "",
         "| queue | " + " | ".join(label for _, label in SCENARIOS) + " |",
         "|---|" + "---:|" * len(SCENARIOS),
@@ -254,8 +267,11 @@ def markdown(medians, spread, na, overshoot, env, repeats_note, chart, counts):
     lines += [f"- n/a for {name}: {NA_REASONS[name]}." for name in reasons]
     lines += [f"- {label}: not built (its Debian package is not installed)." for _, _, label in missing]
     lines += [
-        "- All queues carry machine-word items (`uintptr_t` in C, `u64` in Rust); C adapters are called through",
-        "  one function-pointer table each, so every C queue pays the same indirect call per operation.",
+        "- All queues carry machine-word items (`uintptr_t` in C, `u64` in Rust); tq_bench's adapters are called",
+        "  through one function-pointer table each, so every queue of the C run pays the same indirect call per",
+        "  operation. The Rust channels run twice: in tq_bench (\"in tq_bench\": benches/c/adapter_rust.rs, the",
+        "  same process and interleaved repeats as tq's C ABI, release build), and in the criterion bench",
+        "  (\"criterion\": a separate run, calls inlined, beside tq::Queue). Compare within one of the two.",
         "- The ring and tq do the same bookkeeping per item (the unfinished-task count of Python's `queue.Queue`);",
         "  the lock-free peers do not keep one.",
         "- moodycamel runs without explicit producer/consumer tokens (its plain API); tokens would make it faster.",
@@ -273,10 +289,9 @@ def markdown(medians, spread, na, overshoot, env, repeats_note, chart, counts):
 
 def instructions_table(counts):
     """The Markdown table of instructions per round (read_instructions' counts)."""
-    labels = {(source, name): label for source, name, label in QUEUES}
     peers = [key for key in INSTRUCTION_QUEUES if key[1] != "tq"]
     lines = [
-        "| path | " + " | ".join(labels[key] for key in INSTRUCTION_QUEUES)
+        "| path | " + " | ".join(INSTRUCTION_QUEUES.values())
         + " | C ABI minus Rust API | C ABI / cheapest peer |",
         "|---|" + "---:|" * (len(INSTRUCTION_QUEUES) + 2),
     ]
@@ -369,14 +384,14 @@ def chart_rows(medians, counts):
         for source, name, label in QUEUES:
             value = medians.get((source, name), {}).get(scenario)
             if value:
-                kind = "tq" if (source, name) in TQ else "ref" if (source, name) == REFERENCE else source
+                key = (source, name)
+                kind = "tq" if key in TQ else "ref" if key == REFERENCE else "rust" if key in RUST_IN_C else source
                 bars.append((label, value, kind))
         rows.append((title, bars, "ops"))
-    labels = {(source, name): label for source, name, label in QUEUES}
     for path, title in INSTRUCTION_PATHS:
         bars = [
-            (labels[key], counts[(*key, path)], "tq" if key in TQ else key[0])
-            for key in INSTRUCTION_QUEUES
+            (label, counts[(*key, path)], "tq" if key in TQ else key[0])
+            for key, label in INSTRUCTION_QUEUES.items()
             if (*key, path) in counts
         ]
         if bars:

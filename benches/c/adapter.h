@@ -56,6 +56,11 @@ extern const bench_adapter bench_glib;
 extern const bench_adapter bench_moodycamel;
 extern const bench_adapter bench_moodycamel_rwcb;
 extern const bench_adapter bench_tbb;
+/* The Rust channels, defined in adapter_rust.rs. */
+extern const bench_adapter bench_crossbeam;
+extern const bench_adapter bench_flume;
+extern const bench_adapter bench_kanal;
+extern const bench_adapter bench_std_mpsc;
 
 #ifdef __cplusplus
 }

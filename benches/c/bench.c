@@ -34,6 +34,12 @@ static const bench_adapter *const adapters[] = {
 #ifdef TQ_BENCH_HAVE_TBB
     &bench_tbb,
 #endif
+#ifdef TQ_BENCH_HAVE_RUST_PEERS
+    &bench_crossbeam,
+    &bench_flume,
+    &bench_kanal,
+    &bench_std_mpsc,
+#endif
 };
 static const size_t adapter_count = sizeof adapters / sizeof adapters[0];
 

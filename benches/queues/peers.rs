@@ -1,9 +1,8 @@
-//! The queues the Rust bench compares, behind one small trait.
+//! The Rust channels the benches compare tq with, behind one small trait
+//! (tq's own side is tq_peer.rs). No tq in here: benches/c/adapter_rust.rs
+//! builds these into a library beside tq_bench's libtq.a.
 
-use std::sync::Arc;
 use std::sync::mpsc;
-
-use tq::Timeout;
 
 /// A queue under test, seen as a channel of `u64` items: a sending and a
 /// receiving end. Peers whose receiving end is `Clone` also run the MPMC
@@ -19,28 +18,6 @@ pub trait Peer {
     fn put(tx: &Self::Tx, item: u64);
     /// Takes the next item, blocking while the queue is empty.
     fn get(rx: &Self::Rx) -> u64;
-}
-
-/// `tq::Queue`, shared through an `Arc` by both ends.
-pub struct Tq;
-
-impl Peer for Tq {
-    const NAME: &'static str = "tq";
-    type Tx = Arc<tq::Queue<u64>>;
-    type Rx = Arc<tq::Queue<u64>>;
-
-    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
-        let q = Arc::new(tq::Queue::new(capacity));
-        (Arc::clone(&q), q)
-    }
-
-    fn put(tx: &Self::Tx, item: u64) {
-        tx.put(item, Timeout::Forever).expect("tq put");
-    }
-
-    fn get(rx: &Self::Rx) -> u64 {
-        rx.get(Timeout::Forever).expect("tq get")
-    }
 }
 
 /// `crossbeam_channel::{bounded, unbounded}`.
