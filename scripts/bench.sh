@@ -2,10 +2,12 @@
 # Runs every benchmark and writes docs/perf/results.md and a chart:
 #   1. the C bench (benches/c, built through CMake with -DTQ_BUILD_BENCHES=ON):
 #      tq's C ABI against a mutex+condvar ring, GAsyncQueue, moodycamel and
-#      TBB (each peer only if its Debian package is installed), plus the
-#      timed-wait overshoot;
+#      TBB (each peer only if its Debian package is installed) and the Rust
+#      channels below (benches/c/adapter_rust.rs, built with cargo), all in
+#      one process and the same interleaved repeats, plus the timed-wait
+#      overshoot;
 #   2. the criterion bench (benches/queues.rs): tq::Queue against
-#      crossbeam-channel, flume, kanal and std::sync::mpsc;
+#      crossbeam-channel, flume, kanal and std::sync::mpsc, calls inlined;
 #   3. Python's queue.Queue (benches/python/bench_queue.py);
 #   4. scripts/instructions.sh: instructions per uncontended put+get with
 #      callgrind (docs/perf/instructions.md), skipped without valgrind;
