@@ -23,8 +23,8 @@ mod tq_peer;
 use std::process::exit;
 
 use peers::{Crossbeam, Flume, Kanal, Peer, StdMpsc};
-use tq_peer::Tq;
 use tq::{Order, Queue, Timeout};
+use tq_peer::Tq;
 
 /// The items `backlog` holds before its rounds start.
 const BACKLOG: u64 = 4096;

@@ -14,12 +14,12 @@
 
 #[path = "queues/peers.rs"]
 mod peers;
-#[path = "queues/tq_peer.rs"]
-mod tq_peer;
 #[path = "queues/pin.rs"]
 mod pin;
 #[path = "queues/scenarios.rs"]
 mod scenarios;
+#[path = "queues/tq_peer.rs"]
+mod tq_peer;
 
 use std::time::Duration;
 
@@ -27,8 +27,8 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 use peers::{Crossbeam, Flume, Kanal, Peer, StdMpsc};
-use tq_peer::Tq;
 use pin::Pinning;
+use tq_peer::Tq;
 
 /// A smoke run: TQ_BENCH_QUICK=1, or not run by `cargo bench` (which passes `--bench`).
 fn quick() -> bool {
