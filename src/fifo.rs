@@ -125,6 +125,26 @@ impl<T> Fifo<T> {
         each!(self, f => f.may_pop())
     }
 
+    /// A hint for a getter spinning: whether a pop may find an item now,
+    /// from a look at the next slot alone (not at `tail`).
+    #[inline(always)]
+    pub(crate) fn may_pop_now(&self) -> bool {
+        match self {
+            Fifo::Ring(r) => r.slot_filled(),
+            Fifo::List(l) => l.slot_filled(),
+        }
+    }
+
+    /// A hint for a putter spinning: whether a claim may find room now,
+    /// from a look at the ring's next slot (a list: as `may_claim`).
+    #[inline(always)]
+    pub(crate) fn may_claim_now(&self) -> bool {
+        match self {
+            Fifo::Ring(r) => r.slot_free(),
+            Fifo::List(l) => l.may_claim(),
+        }
+    }
+
     /// A hint: whether a claim may find room.
     #[inline(always)]
     pub(crate) fn may_claim(&self) -> bool {
@@ -141,6 +161,13 @@ impl<T> Fifo<T> {
     #[inline(always)]
     pub(crate) fn push(&self, item: T) -> Result<(), (T, Refusal)> {
         each!(self, f => f.push(item))
+    }
+
+    /// Puts `item` in if its slot is free now (the inline case of
+    /// [`push`](Fifo::push)); else hands it back, nothing decided.
+    #[inline(always)]
+    pub(crate) fn push_free(&self, item: T) -> Result<(), T> {
+        each!(self, f => f.push_free(item))
     }
 
     /// Whether [`push_closed`](Fifo::push_closed) has room (the caller holds

@@ -348,6 +348,18 @@ impl<T> List<T> {
         len
     }
 
+    /// A look at the next pop's slot: whether its item is there (or `head`
+    /// is between blocks). For a getter spinning: it reads the line the
+    /// producer writes to hand the item over, not `tail`, which every
+    /// claim writes.
+    pub(crate) fn slot_filled(&self) -> bool {
+        let head = self.head.index.load(Relaxed);
+        let block = self.head.block.load(Relaxed);
+        // SAFETY: blocks live as long as the list; a block `head` has left
+        // holds stamps of other positions (see `pop_fast`).
+        offset(head) == BLOCK_SLOTS || unsafe { (*block).slot(head).stamp.load(Relaxed) } == stamp(head)
+    }
+
     /// A cheap look: whether a pop may find an item (only a hint).
     pub(crate) fn may_pop(&self) -> bool {
         count(self.tail.index.load(Relaxed)) != count(self.head.index.load(Relaxed))
@@ -381,9 +393,25 @@ impl<T> List<T> {
     /// closed, or cannot allocate its next block; then hands it back.
     #[inline(always)]
     pub(crate) fn push(&self, item: T) -> Result<(), (T, Refusal)> {
+        let item = match self.push_free(item) {
+            Ok(()) => return Ok(()),
+            Err(item) => item,
+        };
         let _alone = self.alone();
-        // The common case, inline: open, unbounded, not the block's last
-        // slot, no other producer first.
+        match self.claim(false, ptr::null_mut()) {
+            // SAFETY: the claim made this thread the slot's only writer.
+            Ok((block, index)) => unsafe { Self::write(block, index, item) },
+            Err(refusal) => return Err((item, refusal)),
+        }
+        Ok(())
+    }
+
+    /// [`push`](List::push)'s common case alone, inline: open, unbounded,
+    /// not the block's last slot, no other producer first. Else hands
+    /// `item` back with nothing decided.
+    #[inline(always)]
+    pub(crate) fn push_free(&self, item: T) -> Result<(), T> {
+        let _alone = self.alone();
         let tail = self.tail.index.load(Acquire);
         let block = self.tail.block.load(Acquire);
         if tail & (MARK | BOUNDED) == 0
@@ -398,12 +426,7 @@ impl<T> List<T> {
             unsafe { Self::write(block, tail, item) };
             return Ok(());
         }
-        match self.claim(false, ptr::null_mut()) {
-            // SAFETY: as above.
-            Ok((block, index)) => unsafe { Self::write(block, index, item) },
-            Err(refusal) => return Err((item, refusal)),
-        }
-        Ok(())
+        Err(item)
     }
 
     /// Puts the item `next` makes into a list the caller closed (holding

@@ -236,6 +236,27 @@ impl<T> Ring<T> {
         tail & self.mark == 0 && self.distance(self.head.load(Relaxed), tail) < self.bound.load(Relaxed)
     }
 
+    /// A look at the next pop's slot: whether its item is there. For a
+    /// getter spinning on an empty ring: unlike [`may_pop`](Ring::may_pop)
+    /// it reads the line the producer writes to hand the item over, not
+    /// `tail`, which the producer's next claim would have to take back.
+    pub(crate) fn slot_filled(&self) -> bool {
+        let head = self.head.load(Relaxed);
+        self.at(head).0.stamp.load(Relaxed) == head + 1
+    }
+
+    /// A look at the next claim's slot: whether it is free (and the bound
+    /// leaves room). For a putter spinning on a full ring, as
+    /// [`slot_filled`](Ring::slot_filled) is for a getter: `head` is read
+    /// only under a bound below the capacity.
+    pub(crate) fn slot_free(&self) -> bool {
+        let tail = self.tail.load(Relaxed);
+        let bound = self.bound.load(Relaxed);
+        tail & self.mark == 0
+            && self.at(tail).0.stamp.load(Relaxed) == tail
+            && (bound == self.cap || self.distance(self.head.load(Relaxed), tail) < bound)
+    }
+
     /// How many positions were ever claimed: every item put in (or being
     /// put in). Never decreases.
     pub(crate) fn pushed(&self) -> usize {
@@ -259,12 +280,27 @@ impl<T> Ring<T> {
     #[inline(always)]
     pub(crate) fn push(&self, item: T) -> Result<(), (T, Refusal)> {
         let _alone = self.alone();
-        match self.claim() {
+        match self.claim_free().map_or_else(|| self.claim_contended(), Ok) {
             Ok(slot) => {
                 self.fill(slot, item);
                 Ok(())
             }
             Err(refusal) => Err((item, refusal)),
+        }
+    }
+
+    /// [`push`](Ring::push)'s common case alone: puts `item` in if the slot
+    /// at `tail` is free now, else hands it back with nothing decided (full,
+    /// closed, or another producer first), and nothing read of `head`.
+    #[inline(always)]
+    pub(crate) fn push_free(&self, item: T) -> Result<(), T> {
+        let _alone = self.alone();
+        match self.claim_free() {
+            Some(slot) => {
+                self.fill(slot, item);
+                Ok(())
+            }
+            None => Err(item),
         }
     }
 
@@ -302,22 +338,20 @@ impl<T> Ring<T> {
     /// Claims the slot at `tail` with a compare-and-swap, without waiting
     /// for room; the caller fills it at once. The common case, inline: the
     /// ring open, the slot free, no bound below the capacity, and no other
-    /// producer first; everything else is [`claim_contended`](Ring::claim_contended)'s.
+    /// producer first; `None` (nothing changed) leaves everything else to
+    /// [`claim_contended`](Ring::claim_contended).
     #[inline(always)]
-    fn claim(&self) -> Result<&Slot<T>, Refusal> {
+    fn claim_free(&self) -> Option<&Slot<T>> {
         let tail = self.tail.load(Acquire);
         let (slot, next) = self.at(tail);
-        if tail & self.mark == 0
+        (tail & self.mark == 0
             && slot.stamp.load(Acquire) == tail
             && self.bound.load(Relaxed) == self.cap
-            && self.tail.compare_exchange_weak(tail, next, SeqCst, Acquire).is_ok()
-        {
-            return Ok(slot);
-        }
-        self.claim_contended()
+            && self.tail.compare_exchange_weak(tail, next, SeqCst, Acquire).is_ok())
+        .then_some(slot)
     }
 
-    /// [`claim`](Ring::claim), every case.
+    /// A claim, every case.
     #[cold]
     #[inline(never)]
     fn claim_contended(&self) -> Result<&Slot<T>, Refusal> {

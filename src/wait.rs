@@ -229,6 +229,11 @@ const PROBE_EVERY_MAX: u32 = 4096;
 /// The back-off steps that spin in [`backoff`]; later ones yield the CPU.
 const SPINNING_STEPS: u32 = 16;
 
+/// For this many spinning steps of a blocked call (about 60 pauses), it tries
+/// again only when its look without the lock says to (see
+/// [`Backoff::spin_phase`]); later steps try after each back-off.
+const GATED_STEPS: u32 = 6;
+
 /// How many back-off steps a blocked call spins before it yields, learnt
 /// for each condition from how its recent waits ended. Spinning pays only
 /// while the thread that will end the wait runs on another CPU; with both
@@ -303,11 +308,11 @@ impl Spinning {
 /// then yields the CPU. Under a model checker a step is one spin, which hands the model's
 /// scheduler to another thread.
 pub(crate) fn backoff(step: u32) {
-    backoff_until(step, || false);
+    let _ = backoff_until(step, || false);
 }
 
-/// [`backoff`], cut short as soon as `ready()` holds.
-pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
+/// [`backoff`], cut short as soon as `ready()` holds; returns whether it did.
+pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) -> bool {
     let spins = if cfg!(any(loom, shuttle)) {
         1
     } else {
@@ -316,13 +321,14 @@ pub(crate) fn backoff_until(step: u32, ready: impl Fn() -> bool) {
     if step < SPINNING_STEPS || cfg!(any(loom, shuttle)) {
         for _ in 0..spins {
             if ready() {
-                return;
+                return true;
             }
             spin_loop();
         }
     } else {
         yield_now();
     }
+    false
 }
 
 /// The spin-then-yield policy of one blocked call, before it parks: a few
@@ -361,10 +367,20 @@ impl<'e> Backoff<'e> {
     /// The spinning steps: tries `op` after each (cut short when `ready()`
     /// holds) until it succeeds, which teaches the condition's [`Spinning`]
     /// that spinning served; `None` when they are over or the deadline passed.
+    /// For the first [`GATED_STEPS`] steps `op` runs only once `ready()` held:
+    /// a failed try looks at what the other side writes (the ring's exact
+    /// full or empty test reads the other side's index, which that side's
+    /// next claim must then take back: a hand-off through one slot between
+    /// two CPUs ran twice as fast without those looks), while `ready()` looks
+    /// only at the slot the other side hands over. Later steps try anyway,
+    /// so that a look that never says so (a closed ring) costs only those.
     pub(crate) fn spin_phase<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
         while self.step < self.spinning && !self.expiry.passed() {
-            backoff_until(self.step, &ready);
+            let ready = backoff_until(self.step, &ready);
             self.step += 1;
+            if !ready && self.step <= GATED_STEPS {
+                continue;
+            }
             if let Some(r) = op() {
                 self.policy.learn(self.probing, true);
                 return Some(r);

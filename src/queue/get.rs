@@ -38,9 +38,16 @@ impl<T> Queue<T> {
     /// lock (where LIFO and priority queues, which have no ring, go
     /// straight). Out of line, so that the inline path saves no registers
     /// for it and has no outcome to merge with its own.
+    ///
+    /// A call that may wait and finds the ring's next slot still empty
+    /// spins on that slot at once, without the ring's exact empty test,
+    /// which reads the producers' index (see `Backoff::spin_phase`).
     #[inline(never)]
     fn get_slow(&self, timeout: Timeout) -> Result<T, GetError> {
         if let Some(ring) = &self.fifo {
+            if timeout != Timeout::NoWait && !ring.may_pop_now() {
+                return self.get_spinning(ring, timeout);
+            }
             match ring.pop_contended() {
                 Popped::Item(item) => return Ok(self.took_from_ring(item)),
                 Popped::Empty => return self.get_spinning(ring, timeout),
@@ -70,10 +77,11 @@ impl<T> Queue<T> {
         self.signal_after_ring_get();
     }
 
-    /// `get` on an open, empty ring or list: spins on it without the lock
-    /// while the timeout allows, then yields (leaving a want if the queue
-    /// is bounded, see `wanting`), then waits with the lock. A `NoWait`
-    /// call only tries with the lock.
+    /// `get` on a ring or list found empty (or whose next slot looked empty,
+    /// nothing decided): spins on it without the lock while the timeout
+    /// allows, then yields (leaving a want if the queue is bounded, see
+    /// `wanting`), then waits with the lock. A `NoWait` call only tries
+    /// with the lock.
     #[inline(never)]
     fn get_spinning(&self, ring: &Fifo<T>, timeout: Timeout) -> Result<T, GetError> {
         if timeout == Timeout::NoWait {
@@ -85,7 +93,11 @@ impl<T> Queue<T> {
             Popped::Empty => None,
             other => Some(other),
         };
-        let mut popped = backoff.spin_phase(|| ring.may_pop(), &mut pop);
+        let mut popped = backoff.spin_phase(|| ring.may_pop_now(), &mut pop);
+        // The exact look the spin may have left out (a closed ring, or no spin).
+        if popped.is_none() {
+            popped = pop();
+        }
         // On a bounded ring a want frees room for a putter (see `wanting`);
         // on an unbounded one no putter waits for room, so it only costs.
         let bounded = ring.bound() != usize::MAX;

@@ -62,30 +62,38 @@ impl<T> Queue<T> {
         if self.fifo.is_none() {
             return self.put_waiting(item, priority, Expiry::new(timeout.into()), false);
         }
-        // The lock-free path first, inline; the lock only when the ring refuses.
+        // The lock-free path first, inline: a free slot is taken at once.
+        match self.put_into_free_slot(item) {
+            Ok(()) => Ok(()),
+            Err(item) => self.put_slow(item, priority, timeout.into()),
+        }
+    }
+
+    /// `put` past the inline path: the ring's (or list's) every other case,
+    /// then spinning, then the lock. A call that may wait and finds the
+    /// ring's next slot still taken spins on that slot at once, without the
+    /// ring's exact full test, which reads the consumers' index (see
+    /// `Backoff::spin_phase`). Out of line, so that the lock-free path is
+    /// one test of its outcome.
+    #[inline(never)]
+    fn put_slow(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
+        if timeout != Timeout::NoWait && !self.may_put() {
+            return self.put_spinning(item, priority, timeout);
+        }
         match self.put_into_ring(item) {
             Ok(()) => Ok(()),
-            Err((item, refusal)) => self.put_refused(item, refusal, priority, timeout.into()),
-        }
-    }
-
-    /// `put` where the ring (or list) refused `item`: full, closed, or out
-    /// of memory. Out of line, so that the lock-free path is one test of its
-    /// outcome (inline, the match made it a jump table).
-    #[inline(never)]
-    fn put_refused(&self, item: T, refusal: Refusal, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
-        match refusal {
             // A segment list that could not allocate its next block.
-            Refusal::NoMemory => Err(PutError::NoMemory(item)),
-            Refusal::Full if timeout != Timeout::NoWait => self.put_spinning(item, priority, timeout),
-            _ => self.put_waiting(item, priority, Expiry::new(timeout), false),
+            Err((item, Refusal::NoMemory)) => Err(PutError::NoMemory(item)),
+            Err((item, Refusal::Full)) if timeout != Timeout::NoWait => self.put_spinning(item, priority, timeout),
+            Err((item, _)) => self.put_waiting(item, priority, Expiry::new(timeout), false),
         }
     }
 
-    /// `put` on an open, full ring or list: spins on it without the lock
-    /// while the timeout allows (as `get` does on an empty one), then
-    /// leaves the item pending while it yields (see `pending`), then waits
-    /// with the lock. Out of line, as the waits are.
+    /// `put` on a full ring or list (or one whose next slot looked taken,
+    /// nothing decided): spins on it without the lock while the timeout
+    /// allows (as `get` does on an empty one), then leaves the item pending
+    /// while it yields (see `pending`), then waits with the lock. Out of
+    /// line, as the waits are.
     #[inline(never)]
     fn put_spinning(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
         let mut expiry = Expiry::new(timeout);
@@ -115,9 +123,9 @@ impl<T> Queue<T> {
         }
     }
 
-    /// A look without the lock: whether the ring may have room.
+    /// A look without the lock: whether the ring may have room now.
     fn may_put(&self) -> bool {
-        self.fifo.as_ref().is_some_and(Fifo::may_claim)
+        self.fifo.as_ref().is_some_and(Fifo::may_claim_now)
     }
 
     /// `put` past the ring: with the lock, waiting for room as `expiry`
@@ -155,12 +163,31 @@ impl<T> Queue<T> {
             return Err((item, Refusal::Closed));
         };
         ring.push(item)?;
-        // One load and one branch for both things a getter's side may need
-        // to hear of: a counted getter, descriptors.
+        self.put_lock_free();
+        Ok(())
+    }
+
+    /// [`put_into_ring`](Queue::put_into_ring)'s inline case: `item` into
+    /// the ring's next slot if it is free now; else handed back, nothing
+    /// decided (full, closed, another producer first, no ring).
+    #[inline(always)]
+    fn put_into_free_slot(&self, item: T) -> Result<(), T> {
+        let Some(ring) = &self.fifo else {
+            return Err(item);
+        };
+        ring.push_free(item)?;
+        self.put_lock_free();
+        Ok(())
+    }
+
+    /// After an item went into the ring without the lock: one load and one
+    /// branch for both things a getter's side may need to hear of, a
+    /// counted getter and descriptors.
+    #[inline(always)]
+    fn put_lock_free(&self) {
         if self.waiting.getters.anyone_or_watched() {
             self.announce_put();
         }
-        Ok(())
     }
 
     /// After an item went into the ring without the lock, with a getter
