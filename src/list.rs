@@ -899,6 +899,17 @@ mod tests {
         l.recycle(spare);
     }
 
+    #[test]
+    fn the_slot_look_sees_each_item_across_blocks() {
+        let l = List::new().unwrap();
+        for x in 0..3 * LAP as u32 {
+            assert!(!l.slot_filled(), "empty before {x}");
+            push(&l, x).unwrap();
+            assert!(l.slot_filled(), "{x} there");
+            assert_eq!(l.pop(), Popped::Item(x));
+        }
+    }
+
     /// How many spare blocks `l` holds (taken out and put back).
     fn spares(l: &List<u32>) -> usize {
         let taken: Vec<_> = std::iter::from_fn(|| l.take_spare()).collect();

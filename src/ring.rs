@@ -26,7 +26,7 @@ use std::mem::MaybeUninit;
 
 use crate::fifo::{Popped, Refusal};
 use crate::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
-use crate::sync::atomic::{AtomicUsize, fence};
+use crate::sync::atomic::{AtomicBool, AtomicUsize, fence};
 use crate::sync::{Padded, UnsafeCell};
 use crate::wait::backoff;
 
@@ -51,6 +51,10 @@ pub(crate) struct Ring<T> {
     head: Padded<AtomicUsize>,
     /// The position of the next slot to fill, plus `mark` once closed.
     tail: Padded<AtomicUsize>,
+    /// Whether `tail` has the mark, for a getter's look ([`slot_filled`](Ring::slot_filled)):
+    /// on a line of its own that only closing and opening write, where
+    /// `tail`'s is written by every claim. A hint, stored after the mark.
+    closed: Padded<AtomicBool>,
     /// At most this many items may be queued (`1..=cap`).
     bound: AtomicUsize,
     slots: Box<[Slot<T>]>,
@@ -100,6 +104,7 @@ impl<T> Ring<T> {
         Some(Ring {
             head: Padded(AtomicUsize::new(0)),
             tail: Padded(AtomicUsize::new(0)),
+            closed: Padded(AtomicBool::new(false)),
             bound: AtomicUsize::new(cap),
             slots: slots.into_boxed_slice(),
             cap,
@@ -142,14 +147,20 @@ impl<T> Ring<T> {
     /// Closes the ring to lock-free claims. Returns whether it was open.
     pub(crate) fn close(&self) -> bool {
         let _alone = self.alone();
-        self.tail.fetch_or(self.mark, SeqCst) & self.mark == 0
+        let was_open = self.tail.fetch_or(self.mark, SeqCst) & self.mark == 0;
+        if was_open {
+            self.closed.store(true, Relaxed);
+        }
+        was_open
     }
 
     /// Opens a closed ring again. The caller holds the queue's lock and makes
     /// sure nothing else should be put first (the overflow store is empty).
     pub(crate) fn reopen(&self) {
         let _alone = self.alone();
-        self.tail.fetch_and(!self.mark, SeqCst);
+        if self.tail.fetch_and(!self.mark, SeqCst) & self.mark != 0 {
+            self.closed.store(false, Relaxed);
+        }
     }
 
     /// Whether the ring is closed.
@@ -236,25 +247,27 @@ impl<T> Ring<T> {
         tail & self.mark == 0 && self.distance(self.head.load(Relaxed), tail) < self.bound.load(Relaxed)
     }
 
-    /// A look at the next pop's slot: whether its item is there. For a
-    /// getter spinning on an empty ring: unlike [`may_pop`](Ring::may_pop)
-    /// it reads the line the producer writes to hand the item over, not
-    /// `tail`, which the producer's next claim would have to take back.
+    /// A look at the next pop's slot: whether its item is there, or the
+    /// ring is closed (so that a pop finds out what that means: drained, or
+    /// the lock holder putting). For a getter spinning on an empty ring:
+    /// unlike [`may_pop`](Ring::may_pop) it reads the line the producer
+    /// writes to hand the item over, not `tail`, which the producer's next
+    /// claim would have to take back.
     pub(crate) fn slot_filled(&self) -> bool {
         let head = self.head.load(Relaxed);
-        self.at(head).0.stamp.load(Relaxed) == head + 1
+        self.at(head).0.stamp.load(Relaxed) == head + 1 || self.closed.load(Relaxed)
     }
 
     /// A look at the next claim's slot: whether it is free (and the bound
-    /// leaves room). For a putter spinning on a full ring, as
-    /// [`slot_filled`](Ring::slot_filled) is for a getter: `head` is read
-    /// only under a bound below the capacity.
+    /// leaves room), or the ring is closed (for a claim to report). For a
+    /// putter spinning on a full ring, as [`slot_filled`](Ring::slot_filled)
+    /// is for a getter: `head` is read only under a bound below the capacity.
     pub(crate) fn slot_free(&self) -> bool {
         let tail = self.tail.load(Relaxed);
         let bound = self.bound.load(Relaxed);
-        tail & self.mark == 0
-            && self.at(tail).0.stamp.load(Relaxed) == tail
-            && (bound == self.cap || self.distance(self.head.load(Relaxed), tail) < bound)
+        tail & self.mark != 0
+            || self.at(tail).0.stamp.load(Relaxed) == tail
+                && (bound == self.cap || self.distance(self.head.load(Relaxed), tail) < bound)
     }
 
     /// How many positions were ever claimed: every item put in (or being
@@ -414,6 +427,7 @@ impl<T> Ring<T> {
         let _alone = self.alone();
         // Closed, the tail stays where it is: nothing is claimed after it.
         let tail = self.tail.fetch_or(self.mark, SeqCst) & !self.mark;
+        self.closed.store(true, Relaxed);
         let mut head = self.head.load(SeqCst);
         while let Err(now) = self.head.compare_exchange_weak(head, tail, SeqCst, SeqCst) {
             head = now;
@@ -689,6 +703,30 @@ mod tests {
         let mut got = got.into_inner().unwrap();
         got.sort_unstable();
         assert_eq!(got, (0..2 * PER_PRODUCER).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_slot_looks_follow_the_slot_and_say_try_on_a_closed_ring() {
+        let r = Ring::new(2).unwrap();
+        assert!(!r.slot_filled() && r.slot_free(), "empty");
+        push(&r, 1).unwrap();
+        assert!(r.slot_filled() && r.slot_free(), "one of two");
+        push(&r, 2).unwrap();
+        assert!(r.slot_filled() && !r.slot_free(), "full");
+        assert_eq!(drain(&r), [1, 2]);
+        assert!(!r.slot_filled() && r.slot_free(), "empty again, a lap on");
+        // Closed (a shutdown, an overflow into the store, a locked put),
+        // both looks send a waiter to the exact test, which tells it why.
+        assert!(r.close());
+        assert!(r.slot_filled() && r.slot_free());
+        assert_eq!(r.pop(), Popped::Drained);
+        r.reopen();
+        assert!(!r.slot_filled() && r.slot_free(), "open and empty");
+        push(&r, 3).unwrap();
+        r.set_bound(1);
+        assert!(!r.slot_free(), "the bound leaves no room");
+        drop(r.take_all());
+        assert!(r.slot_filled() && r.slot_free(), "take_all closes");
     }
 
     #[test]
