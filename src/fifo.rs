@@ -135,13 +135,14 @@ impl<T> Fifo<T> {
         }
     }
 
-    /// A hint for a putter spinning: whether a claim may find room now,
-    /// from a look at the ring's next slot (a list: as `may_claim`).
+    /// A hint for a putter spinning: whether a claim may find room now, or
+    /// would find it closed, from a look at the ring's next slot (a list:
+    /// at its count, if bounded).
     #[inline(always)]
     pub(crate) fn may_claim_now(&self) -> bool {
         match self {
             Fifo::Ring(r) => r.slot_free(),
-            Fifo::List(l) => l.may_claim(),
+            Fifo::List(l) => l.room_or_closed(),
         }
     }
 

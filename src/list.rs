@@ -360,6 +360,15 @@ impl<T> List<T> {
         offset(head) == BLOCK_SLOTS || unsafe { (*block).slot(head).stamp.load(Relaxed) } == stamp(head)
     }
 
+    /// A look for a putter spinning: whether a claim may find room, or the
+    /// list is closed (for a claim to report). `head` is read only for an
+    /// open, bounded list.
+    pub(crate) fn room_or_closed(&self) -> bool {
+        let tail = self.tail.index.load(Relaxed);
+        tail & (MARK | BOUNDED) != BOUNDED
+            || count(tail).saturating_sub(count(self.head.index.load(Relaxed))) < self.bound.load(Relaxed)
+    }
+
     /// A cheap look: whether a pop may find an item (only a hint).
     pub(crate) fn may_pop(&self) -> bool {
         count(self.tail.index.load(Relaxed)) != count(self.head.index.load(Relaxed))
@@ -897,6 +906,19 @@ mod tests {
         }
         let spare = l.take_spare().expect("an emptied block is kept");
         l.recycle(spare);
+    }
+
+    #[test]
+    fn the_putters_look_says_try_unless_bounded_and_full() {
+        let l = List::new().unwrap();
+        assert!(l.room_or_closed(), "unbounded");
+        l.set_bound(2);
+        push(&l, 1).unwrap();
+        assert!(l.room_or_closed(), "one of two");
+        push(&l, 2).unwrap();
+        assert!(!l.room_or_closed(), "full");
+        assert!(l.close());
+        assert!(l.room_or_closed(), "closed: a claim says so");
     }
 
     #[test]
