@@ -371,9 +371,10 @@ impl<'e> Backoff<'e> {
     /// a failed try looks at what the other side writes (the ring's exact
     /// full or empty test reads the other side's index, which that side's
     /// next claim must then take back: a hand-off through one slot between
-    /// two CPUs ran twice as fast without those looks), while `ready()` looks
-    /// only at the slot the other side hands over. Later steps try anyway,
-    /// so that a look that never says so (a closed ring) costs only those.
+    /// two CPUs ran four times as fast without those looks), while `ready()`
+    /// looks only at the slot the other side hands over. Later steps try
+    /// anyway, so that a look that never says so (a getter's on a drained,
+    /// shut-down list) costs only those.
     pub(crate) fn spin_phase<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
         while self.step < self.spinning && !self.expiry.passed() {
             let ready = backoff_until(self.step, &ready);
