@@ -183,6 +183,9 @@ struct Tail<T> {
 pub(crate) struct List<T> {
     head: Padded<End<T>>,
     tail: Padded<Tail<T>>,
+    /// Whether `tail` has the mark, for a getter's look
+    /// ([`slot_filled`](List::slot_filled)), as the ring's `closed`.
+    closed: Padded<AtomicBool>,
     /// At most this many items may be queued; `usize::MAX`: no bound.
     bound: AtomicUsize,
     /// Emptied blocks kept for the next links; null where there is none.
@@ -256,6 +259,7 @@ impl<T> List<T> {
                 block: AtomicPtr::new(first),
                 head_seen: AtomicUsize::new(0),
             }),
+            closed: Padded(AtomicBool::new(false)),
             bound: AtomicUsize::new(usize::MAX),
             spares: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
             kept: Mutex::new(ptr::null_mut()),
@@ -300,13 +304,19 @@ impl<T> List<T> {
     /// Closes the list to lock-free claims. Returns whether it was open.
     pub(crate) fn close(&self) -> bool {
         let _alone = self.alone();
-        self.tail.index.fetch_or(MARK, SeqCst) & MARK == 0
+        let was_open = self.tail.index.fetch_or(MARK, SeqCst) & MARK == 0;
+        if was_open {
+            self.closed.store(true, Relaxed);
+        }
+        was_open
     }
 
     /// Opens a closed list again (the caller holds the queue's lock).
     pub(crate) fn reopen(&self) {
         let _alone = self.alone();
-        self.tail.index.fetch_and(!MARK, SeqCst);
+        if self.tail.index.fetch_and(!MARK, SeqCst) & MARK != 0 {
+            self.closed.store(false, Relaxed);
+        }
     }
 
     /// Whether the list is closed.
@@ -349,15 +359,17 @@ impl<T> List<T> {
     }
 
     /// A look at the next pop's slot: whether its item is there (or `head`
-    /// is between blocks). For a getter spinning: it reads the line the
-    /// producer writes to hand the item over, not `tail`, which every
-    /// claim writes.
+    /// is between blocks), or the list is closed (for a pop to tell what
+    /// that means). For a getter spinning: it reads the line the producer
+    /// writes to hand the item over, not `tail`, which every claim writes.
     pub(crate) fn slot_filled(&self) -> bool {
         let head = self.head.index.load(Relaxed);
         let block = self.head.block.load(Relaxed);
         // SAFETY: blocks live as long as the list; a block `head` has left
         // holds stamps of other positions (see `pop_fast`).
-        offset(head) == BLOCK_SLOTS || unsafe { (*block).slot(head).stamp.load(Relaxed) } == stamp(head)
+        offset(head) == BLOCK_SLOTS
+            || unsafe { (*block).slot(head).stamp.load(Relaxed) } == stamp(head)
+            || self.closed.load(Relaxed)
     }
 
     /// A look for a putter spinning: whether a claim may find room, or the
@@ -752,6 +764,7 @@ impl<T> List<T> {
     pub(crate) fn take_all(&self) -> Taken<'_, T> {
         let _alone = self.alone();
         self.tail.index.fetch_or(MARK, SeqCst);
+        self.closed.store(true, Relaxed);
         let tail = self.settled_tail() & !(MARK | BOUNDED);
         let tail_block = self.tail.block.load(Acquire);
         let mut step = 0;
@@ -930,6 +943,12 @@ mod tests {
             assert!(l.slot_filled(), "{x} there");
             assert_eq!(l.pop(), Popped::Item(x));
         }
+        assert!(l.close());
+        assert!(l.slot_filled(), "closed: a pop says what that means");
+        l.reopen();
+        assert!(!l.slot_filled());
+        drop(l.take_all());
+        assert!(l.slot_filled(), "take_all closes");
     }
 
     /// How many spare blocks `l` holds (taken out and put back).

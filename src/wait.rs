@@ -373,8 +373,8 @@ impl<'e> Backoff<'e> {
     /// next claim must then take back: a hand-off through one slot between
     /// two CPUs ran four times as fast without those looks), while `ready()`
     /// looks only at the slot the other side hands over. Later steps try
-    /// anyway, so that a look that never says so (a getter's on a drained,
-    /// shut-down list) costs only those.
+    /// anyway: a look is only a hint, and one that wrongly says no costs
+    /// only those steps.
     pub(crate) fn spin_phase<R>(&mut self, ready: impl Fn() -> bool, mut op: impl FnMut() -> Option<R>) -> Option<R> {
         while self.step < self.spinning && !self.expiry.passed() {
             let ready = backoff_until(self.step, &ready);
