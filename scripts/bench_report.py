@@ -88,14 +88,13 @@ INSTRUCTION_PATHS = [
     ("priority", "priority bounded 1024, empty: put_priority+get"),
     ("task_done", "FIFO bounded 1024, empty: put+get+task_done"),
 ]
-INSTRUCTION_QUEUES = {
-    ("c", "tq"): "C: tq (C ABI)",
-    ("rust", "tq"): "Rust: tq::Queue",
-    ("rust", "kanal"): "Rust: kanal",
-    ("rust", "crossbeam"): "Rust: crossbeam-channel",
-    ("rust", "flume"): "Rust: flume",
-    ("rust", "std_mpsc"): "Rust: std::sync::mpsc",
-}
+INSTRUCTION_QUEUES = [("c", "tq"), ("rust", "tq"), ("rust", "kanal"), ("rust", "crossbeam"), ("rust", "flume"), ("rust", "std_mpsc")]
+
+
+def instruction_label(key):
+    """A counted queue's label: its throughput label, less the bench it ran in."""
+    label = next(label for source, name, label in QUEUES if (source, name) == key)
+    return label.removesuffix(" (criterion)")
 
 
 def read_runs(path, source):
@@ -291,7 +290,7 @@ def instructions_table(counts):
     """The Markdown table of instructions per round (read_instructions' counts)."""
     peers = [key for key in INSTRUCTION_QUEUES if key[1] != "tq"]
     lines = [
-        "| path | " + " | ".join(INSTRUCTION_QUEUES.values())
+        "| path | " + " | ".join(instruction_label(key) for key in INSTRUCTION_QUEUES)
         + " | C ABI minus Rust API | C ABI / cheapest peer |",
         "|---|" + "---:|" * (len(INSTRUCTION_QUEUES) + 2),
     ]
@@ -390,8 +389,8 @@ def chart_rows(medians, counts):
         rows.append((title, bars, "ops"))
     for path, title in INSTRUCTION_PATHS:
         bars = [
-            (label, counts[(*key, path)], "tq" if key in TQ else key[0])
-            for key, label in INSTRUCTION_QUEUES.items()
+            (instruction_label(key), counts[(*key, path)], "tq" if key in TQ else key[0])
+            for key in INSTRUCTION_QUEUES
             if (*key, path) in counts
         ]
         if bars:

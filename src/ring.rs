@@ -292,8 +292,12 @@ impl<T> Ring<T> {
     /// closed; then hands it back with the reason.
     #[inline(always)]
     pub(crate) fn push(&self, item: T) -> Result<(), (T, Refusal)> {
+        let item = match self.push_free(item) {
+            Ok(()) => return Ok(()),
+            Err(item) => item,
+        };
         let _alone = self.alone();
-        match self.claim_free().map_or_else(|| self.claim_contended(), Ok) {
+        match self.claim_contended() {
             Ok(slot) => {
                 self.fill(slot, item);
                 Ok(())
