@@ -2,8 +2,8 @@
 //! and std::sync::mpsc, in the scenarios of the C bench (benches/c): SPSC
 //! unbounded, bounded 1024 and bounded 1 (hand-off), MPMC 2x2 and 4x4
 //! bounded 1024, ping-pong over two queues, and task_done/join (tq only).
-//! The hand-off and ping-pong cases run twice, their two threads pinned to
-//! one CPU (`_same_cpu`) and to two (`_two_cpus`).
+//! SPSC unbounded, the hand-off and ping-pong also run with their two threads
+//! pinned to one CPU (`_same_cpu`) and to two (`_two_cpus`).
 //!
 //! Each criterion iteration is one whole run of a scenario (threads, items
 //! 1..=n, checksums) with the same item counts as the C bench, since short
@@ -96,6 +96,9 @@ fn mpmc(c: &mut Criterion, name: &str, threads: u64, n: u64) {
 fn all(c: &mut Criterion) {
     // The counts of benches/c/scenarios.c.
     spsc(c, "spsc_unbounded", 0, items(1_000_000), Pinning::Free);
+    for (pinning, suffix) in Pinning::PINNED.into_iter().filter(|(p, _)| p.possible()) {
+        spsc(c, &format!("spsc_unbounded_{suffix}"), 0, items(1_000_000), pinning);
+    }
     spsc(c, "spsc_bounded_1024", 1024, items(1_000_000), Pinning::Free);
     for (pinning, suffix) in Pinning::PINNED.into_iter().filter(|(p, _)| p.possible()) {
         spsc(c, &format!("spsc_bounded_1_{suffix}"), 1, items(100_000), pinning);

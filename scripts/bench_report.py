@@ -26,10 +26,13 @@ import statistics
 import sys
 from pathlib import Path
 
-# The scenarios, in table order, with what their numbers count. The hand-off
-# and ping-pong threads are pinned, to one CPU or to two.
+# The scenarios, in table order, with what their numbers count. SPSC unbounded
+# runs unpinned and pinned; the hand-off and ping-pong threads only pinned, to
+# one CPU or to two.
 SCENARIOS = [
     ("spsc_unbounded", "SPSC unbounded"),
+    ("spsc_unbounded_same_cpu", "SPSC unbounded, same CPU"),
+    ("spsc_unbounded_two_cpus", "SPSC unbounded, two CPUs"),
     ("spsc_bounded_1024", "SPSC bounded 1024"),
     ("spsc_bounded_1_same_cpu", "hand-off (bounded 1), same CPU"),
     ("spsc_bounded_1_two_cpus", "hand-off (bounded 1), two CPUs"),
@@ -197,7 +200,7 @@ def markdown(medians, spread, na, overshoot, env, repeats_note, chart, counts):
         "  Every consumer checksums the items it gets (count, sum, sum of squares); a mismatch fails the run.",
         "- The hand-off and ping-pong runs pin their two threads (`sched_setaffinity`): both to the same CPU,",
         "  or to two different CPUs. Unpinned, each run was one case or the other as the scheduler chose, and",
-        "  the median of such runs fell on either side.",
+        "  the median of such runs fell on either side. SPSC unbounded runs unpinned and in both pinnings.",
         "- Ratio: ops/s divided by the C mutex+condvar ring's ops/s in the same scenario (higher is better).",
         "  The criterion and Python rows are divided by the same C ring, measured in another run.",
         "",

@@ -16,6 +16,8 @@
  * machine many short runs give a steadier median than a few long ones. */
 const scenario scenarios[] = {
     {"spsc_unbounded", SCENARIO_STREAM, 1, 1, 0, 1000000, PIN_FREE},
+    {"spsc_unbounded_same_cpu", SCENARIO_STREAM, 1, 1, 0, 1000000, PIN_SAME_CPU},
+    {"spsc_unbounded_two_cpus", SCENARIO_STREAM, 1, 1, 0, 1000000, PIN_TWO_CPUS},
     {"spsc_bounded_1024", SCENARIO_STREAM, 1, 1, 1024, 1000000, PIN_FREE},
     {"spsc_bounded_1_same_cpu", SCENARIO_STREAM, 1, 1, 1, 100000, PIN_SAME_CPU},
     {"spsc_bounded_1_two_cpus", SCENARIO_STREAM, 1, 1, 1, 100000, PIN_TWO_CPUS},

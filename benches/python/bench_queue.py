@@ -5,8 +5,8 @@ The same scenarios, stop pills and checksums as tq_bench, with fewer items
 (Python is slower, and throughput hardly depends on the count). Prints
 `run,SCENARIO,python,REPEAT,ITEMS,SECONDS` lines like tq_bench does, so that
 scripts/bench_report.py can put Python's queue.Queue in the same table. The
-hand-off and ping-pong threads are pinned, to one CPU and to two, as in
-tq_bench. A wrong checksum exits with status 1.
+hand-off and ping-pong threads are pinned, to one CPU and to two, and SPSC
+unbounded runs unpinned and pinned, as in tq_bench. A wrong checksum exits with status 1.
 """
 
 import argparse
@@ -23,6 +23,8 @@ TASK_DONE_BATCH = 256  # as in benches/c/scenarios.h
 # "same": every thread on the first usable CPU, "two": alternately on the first two)
 SCENARIOS = [
     ("spsc_unbounded", "stream", 1, 1, 0, 100_000, None),
+    ("spsc_unbounded_same_cpu", "stream", 1, 1, 0, 100_000, "same"),
+    ("spsc_unbounded_two_cpus", "stream", 1, 1, 0, 100_000, "two"),
     ("spsc_bounded_1024", "stream", 1, 1, 1024, 100_000, None),
     ("spsc_bounded_1_same_cpu", "stream", 1, 1, 1, 20_000, "same"),
     ("spsc_bounded_1_two_cpus", "stream", 1, 1, 1, 20_000, "two"),
