@@ -4,7 +4,7 @@
 //! the lock holder into a closed one, an atomic take-all), so the queue
 //! handles them alike; this file only picks one and passes each call on.
 
-use crate::list::{self, List};
+use crate::list::{self, Emptied, List};
 use crate::ring::{self, Ring};
 
 /// How many items a FIFO queue bounded at most this holds in a ring of
@@ -199,11 +199,23 @@ impl<T> Fifo<T> {
     }
 
     /// [`pop`](Fifo::pop)'s common case, inline: the oldest item if it is
-    /// there for the taking; `None` (nothing changed) when `pop_contended`
-    /// has to look further.
+    /// there for the taking, with the block the pop emptied (a list's), for
+    /// [`keep`](Fifo::keep) once the item is delivered; `None` (nothing
+    /// changed) when `pop_contended` has to look further.
     #[inline(always)]
-    pub(crate) fn pop_fast(&self) -> Option<T> {
-        each!(self, f => f.pop_fast())
+    pub(crate) fn pop_fast(&self) -> Option<(T, Emptied<T>)> {
+        match self {
+            Fifo::Ring(r) => r.pop_fast().map(|item| (item, Emptied::none())),
+            Fifo::List(l) => l.pop_fast(),
+        }
+    }
+
+    /// Keeps the block a [`pop_fast`](Fifo::pop_fast) emptied, if it did.
+    #[inline(always)]
+    pub(crate) fn keep(&self, emptied: Emptied<T>) {
+        if let Fifo::List(l) = self {
+            l.keep(emptied);
+        }
     }
 
     /// [`pop`](Fifo::pop) without its inline common case, out of line.

@@ -580,7 +580,10 @@ impl<T> List<T> {
     #[inline(always)]
     pub(crate) fn pop(&self) -> Popped<T> {
         match self.pop_fast() {
-            Some(item) => Popped::Item(item),
+            Some((item, emptied)) => {
+                self.keep(emptied);
+                Popped::Item(item)
+            }
             None => self.pop_contended(),
         }
     }
@@ -591,9 +594,10 @@ impl<T> List<T> {
     /// whose line the producer's next claim would have to take back.
     /// `None` (nothing changed) leaves everything else, and the fenced look
     /// at `tail` of a list that looks empty, to
-    /// [`pop_contended`](List::pop_contended).
+    /// [`pop_contended`](List::pop_contended). The block the pop emptied,
+    /// if it did, comes with the item, for the caller to [`keep`](List::keep).
     #[inline(always)]
-    pub(crate) fn pop_fast(&self) -> Option<T> {
+    pub(crate) fn pop_fast(&self) -> Option<(T, Emptied<T>)> {
         let _alone = self.alone();
         let head = self.head.index.load(Acquire);
         let block = self.head.block.load(Acquire);
@@ -664,7 +668,9 @@ impl<T> List<T> {
                         self.head.index.store(index, Release);
                     }
                     // SAFETY: the claim made this thread the slot's only reader.
-                    return Popped::Item(unsafe { self.read(block, head) });
+                    let (item, emptied) = unsafe { self.read(block, head) };
+                    self.recycle_emptied(emptied);
+                    return Popped::Item(item);
                 }
                 Err(now) => {
                     head = now;
@@ -683,7 +689,7 @@ impl<T> List<T> {
     /// This thread claimed the slot's position as its reader, and has moved
     /// `head` past the block if the slot is its last.
     #[inline(always)]
-    unsafe fn read(&self, block: *mut Block<T>, index: usize) -> T {
+    unsafe fn read(&self, block: *mut Block<T>, index: usize) -> (T, Emptied<T>) {
         // SAFETY: an unread slot keeps its block alive.
         let slot = unsafe { (*block).slot(index) };
         if slot.stamp.load(Acquire) != stamp(index) {
@@ -694,13 +700,14 @@ impl<T> List<T> {
     }
 
     /// Takes the written item of position `index` (in `block`), then counts
-    /// the slot read, recycling the block if it was the last one unread.
+    /// the slot read; the block comes back with it if that was the last
+    /// slot unread, for the caller to recycle.
     ///
     /// # Safety
     /// As [`read`](List::read), and this thread saw (Acquire) the slot's
     /// stamp name `index`.
     #[inline(always)]
-    unsafe fn take_written(&self, block: *mut Block<T>, index: usize) -> T {
+    unsafe fn take_written(&self, block: *mut Block<T>, index: usize) -> (T, Emptied<T>) {
         // SAFETY: an unread slot keeps its block alive.
         let b = unsafe { &*block };
         let slot = b.slot(index);
@@ -709,10 +716,26 @@ impl<T> List<T> {
         // AcqRel: the last reader sees every other one done with the block.
         // The last slot's reader counts only after moving `head` on, so at
         // the last count no thread can reach the block any more.
-        if b.reads.fetch_add(1, AcqRel) == BLOCK_SLOTS - 1 {
-            self.recycle(block);
+        let emptied = b.reads.fetch_add(1, AcqRel) == BLOCK_SLOTS - 1;
+        (item, Emptied(if emptied { block } else { ptr::null_mut() }))
+    }
+
+    /// Keeps the block a [`pop_fast`](List::pop_fast) emptied, if it did,
+    /// as a spare.
+    #[inline(always)]
+    pub(crate) fn keep(&self, emptied: Emptied<T>) {
+        if !emptied.0.is_null() {
+            let _alone = self.alone();
+            self.recycle(emptied.0);
         }
-        item
+    }
+
+    /// [`keep`](List::keep), for an operation that runs alone already.
+    #[inline(always)]
+    fn recycle_emptied(&self, emptied: Emptied<T>) {
+        if !emptied.0.is_null() {
+            self.recycle(emptied.0);
+        }
     }
 
     /// Keeps an unused block as a spare (emptied, for a next link).
@@ -793,6 +816,25 @@ impl<T> List<T> {
     }
 }
 
+/// The block a pop emptied (read its last slot from), or none (null): the
+/// pop's caller hands it to [`List::keep`] once it has delivered the item,
+/// so that the inline path of a get makes no call before that (a call there
+/// made the C ABI's `tq_get` save registers on every call).
+#[must_use]
+pub(crate) struct Emptied<T>(*mut Block<T>);
+
+impl<T> Emptied<T> {
+    /// No block emptied.
+    pub(crate) fn none() -> Self {
+        Emptied(ptr::null_mut())
+    }
+
+    /// Whether no block was emptied.
+    pub(crate) fn is_none(&self) -> bool {
+        self.0.is_null()
+    }
+}
+
 /// A block got for a link by [`List::push_closed`], given back to the
 /// spares if the caller's item never comes.
 struct Ready<'a, T>(&'a List<T>, *mut Block<T>);
@@ -839,7 +881,9 @@ impl<T> Iterator for Taken<'_, T> {
         }
         // SAFETY: `take_all` made this the reader of every position from
         // `head` to `tail`, and `head` is past every block left behind.
-        Some(unsafe { self.list.read(block, index) })
+        let (item, emptied) = unsafe { self.list.read(block, index) };
+        self.list.recycle_emptied(emptied);
+        Some(item)
     }
 }
 

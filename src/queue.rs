@@ -38,6 +38,7 @@ mod wanting;
 pub use any::get_any;
 pub(crate) use any::get_any_of;
 pub use futures::{GetFuture, JoinFuture, PutFuture};
+pub(crate) use get::AfterGet;
 
 /// The order in which a queue hands out its items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -119,3 +119,44 @@ fn an_unbounded_queue_with_a_steady_backlog_allocates_nothing_per_item() {
     assert_eq!(after - before, 0, "allocations during 27,000 puts and gets");
     assert_eq!(q.qsize(), 100);
 }
+
+/// The same through the C ABI, whose `tq_put` and `tq_get` take lock-free
+/// paths of their own: 100 items queued, one put and one get at a time
+/// across many blocks' boundaries, nothing allocated once the blocks are
+/// made.
+#[test]
+fn the_c_abi_on_an_unbounded_queue_with_a_steady_backlog_allocates_nothing_per_item() {
+    use std::ffi::c_void;
+    use tq::ffi::{TQ_NOWAIT, tq_free, tq_get, tq_new, tq_put, tq_status};
+
+    let item = |x: usize| x as *mut c_void;
+    // SAFETY: `q` is live from `tq_new` to `tq_free`; `got` is writable.
+    unsafe {
+        let q = tq_new(0);
+        assert!(!q.is_null());
+        let mut next = 0;
+        let round = |next: &mut usize| {
+            assert_eq!(tq_put(q, item(*next), TQ_NOWAIT), tq_status::TQ_OK);
+            let mut got = std::ptr::null_mut();
+            assert_eq!(tq_get(q, &mut got, TQ_NOWAIT), tq_status::TQ_OK);
+            assert_eq!(got, item(*next - 100));
+            *next += 1;
+        };
+        for _ in 0..100 {
+            assert_eq!(tq_put(q, item(next), TQ_NOWAIT), tq_status::TQ_OK);
+            next += 1;
+        }
+        for _ in 0..100 {
+            round(&mut next);
+        }
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        COUNTING.with(|c| c.set(true));
+        for _ in 0..10_000 {
+            round(&mut next);
+        }
+        COUNTING.with(|c| c.set(false));
+        let after = ALLOCATIONS.load(Ordering::Relaxed);
+        assert_eq!(after - before, 0, "allocations during 10,000 rounds");
+        tq_free(q);
+    }
+}

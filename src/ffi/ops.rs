@@ -4,6 +4,7 @@ use std::ffi::c_void;
 
 use super::status::{status_of, tq_status};
 use super::{Item, Millis, tq_queue, with_queue};
+use crate::queue::{AfterGet, DEFAULT_PRIORITY};
 
 /// Puts `item` (NULL is a legal item), waiting per `timeout_ms` for room:
 /// `TQ_NOWAIT` (0) never blocks, a positive value waits that many
@@ -15,8 +16,54 @@ use super::{Item, Millis, tq_queue, with_queue};
 /// `q` is NULL or a live queue.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_put(q: *mut tq_queue, item: *mut c_void, timeout_ms: i64) -> tq_status {
+    // The lock-free put runs outside the panic boundary (it cannot panic):
+    // inside it, the boundary's landing pad made every call save and
+    // restore registers. What may panic runs in the boundary, in functions
+    // of their own that this one reaches by tail calls.
     // SAFETY: forwarded from the caller.
-    unsafe { with_queue(q, |q| status_of(q.queue.put(Item(item), Millis(timeout_ms)))) }
+    if let Some(queue) = unsafe { q.as_ref() } {
+        match queue.queue.put_free(Item(item)) {
+            Ok(false) => return tq_status::TQ_OK,
+            // SAFETY: as above.
+            Ok(true) => return unsafe { announce_put(q) },
+            Err(_) => {}
+        }
+    }
+    // SAFETY: as above.
+    unsafe { put_full(q, item, timeout_ms) }
+}
+
+/// `tq_put` past its lock-free path.
+///
+/// Safety:
+/// as `tq_put`'s.
+#[inline(never)]
+unsafe extern "C" fn put_full(q: *mut tq_queue, item: *mut c_void, timeout_ms: i64) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            status_of(
+                q.queue
+                    .put_past_free(Item(item), DEFAULT_PRIORITY, Millis(timeout_ms).into()),
+            )
+        })
+    }
+}
+
+/// `tq_put` after its lock-free path put the item in: tells the getters' side.
+///
+/// Safety:
+/// `q` is a live queue.
+#[cold]
+#[inline(never)]
+unsafe extern "C" fn announce_put(q: *mut tq_queue) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with_queue(q, |q| {
+            q.queue.announce_put();
+            tq_status::TQ_OK
+        })
+    }
 }
 
 /// Puts `item` with `priority` on a `TQ_PRIORITY` queue: lowest priority
@@ -49,13 +96,68 @@ pub unsafe extern "C" fn tq_put_priority(
 /// `q` is NULL or a live queue; `item_out` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tq_get(q: *mut tq_queue, item_out: *mut *mut c_void, timeout_ms: i64) -> tq_status {
+    // The lock-free get first, outside the panic boundary, as in `tq_put`.
+    // SAFETY: forwarded from the caller.
+    if let Some(queue) = unsafe { q.as_ref() }
+        && !item_out.is_null()
+        && let Some((item, after)) = queue.queue.get_free()
+    {
+        if !after.is_nothing() {
+            // SAFETY: as above.
+            return unsafe { after_get(q, item_out, item.0, after) };
+        }
+        // SAFETY: checked non-NULL; the caller promised it is writable.
+        unsafe { item_out.write(item.0) };
+        return tq_status::TQ_OK;
+    }
+    // SAFETY: as above.
+    unsafe { get_full(q, item_out, timeout_ms) }
+}
+
+/// `tq_get` after its lock-free path took `item`, with something left to
+/// do: does it, then hands the item over (written only on success, as
+/// every get's). `extern "C"` for a call that cannot unwind, which `tq_get`
+/// makes as a tail call; never called from C.
+///
+/// Safety:
+/// `q` is a live queue; `item_out` is writable.
+#[cold]
+#[inline(never)]
+// `after` is a Rust value passed between two Rust functions.
+#[allow(improper_ctypes_definitions)]
+unsafe extern "C" fn after_get(
+    q: *mut tq_queue,
+    item_out: *mut *mut c_void,
+    item: *mut c_void,
+    after: AfterGet<Item>,
+) -> tq_status {
+    // SAFETY: forwarded from the caller.
+    let status = unsafe {
+        with_queue(q, |q| {
+            q.queue.after_get(after);
+            tq_status::TQ_OK
+        })
+    };
+    if status == tq_status::TQ_OK {
+        // SAFETY: as the caller promised.
+        unsafe { item_out.write(item) };
+    }
+    status
+}
+
+/// `tq_get` past its lock-free path.
+///
+/// Safety:
+/// as `tq_get`'s.
+#[inline(never)]
+unsafe extern "C" fn get_full(q: *mut tq_queue, item_out: *mut *mut c_void, timeout_ms: i64) -> tq_status {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_queue(q, |q| {
             if item_out.is_null() {
                 return tq_status::TQ_INVALID;
             }
-            match q.queue.get(Millis(timeout_ms)) {
+            match q.queue.get_slow(Millis(timeout_ms).into()) {
                 Ok(item) => {
                     // SAFETY: checked non-NULL; the caller promised it is writable.
                     item_out.write(item.0);

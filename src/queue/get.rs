@@ -4,9 +4,27 @@
 use super::{Queue, State};
 use crate::error::GetError;
 use crate::fifo::{Fifo, Popped};
+use crate::list::Emptied;
 use crate::sync::MutexGuard;
 use crate::timeout::{Expiry, Timeout};
 use crate::wait::{Backoff, Spin, wait};
+
+/// What a lock-free get leaves to do once its caller has the item (see
+/// [`Queue::get_free`]): keep the block the pop emptied, if it did, and tell
+/// the putters' side, if a putter is counted or descriptors watch.
+#[must_use]
+pub(crate) struct AfterGet<T> {
+    emptied: Emptied<T>,
+    announce: bool,
+}
+
+impl<T> AfterGet<T> {
+    /// Whether nothing is left to do (a load and a branch for each part).
+    #[inline(always)]
+    pub(crate) fn is_nothing(&self) -> bool {
+        self.emptied.is_none() && !self.announce
+    }
+}
 
 impl<T> Queue<T> {
     /// Takes the next item, waiting up to `timeout` for one (Python's `get`).
@@ -26,12 +44,39 @@ impl<T> Queue<T> {
     pub fn get(&self, timeout: impl Into<Timeout>) -> Result<T, GetError> {
         // The lock-free path first, inline: an item in the ring is taken at
         // once. `timeout` is converted only where the call may wait.
-        if let Some(ring) = &self.fifo
-            && let Some(item) = ring.pop_fast()
-        {
-            return Ok(self.took_from_ring(item));
+        if let Some((item, after)) = self.get_free() {
+            if !after.is_nothing() {
+                self.after_get(after);
+            }
+            return Ok(item);
         }
         self.get_slow(timeout.into())
+    }
+
+    /// The lock-free get alone, for a caller that runs everything else in a
+    /// panic boundary (the C ABI's `tq_get`), since it never panics: the
+    /// ring's next item if it is there now, and what
+    /// [`after_get`](Queue::after_get) must do once the caller has it
+    /// (unless that is nothing); `None`: nothing decided, a full `get` is
+    /// next.
+    #[inline(always)]
+    pub(crate) fn get_free(&self) -> Option<(T, AfterGet<T>)> {
+        let (item, emptied) = self.fifo.as_ref()?.pop_fast()?;
+        let announce = self.waiting.putters.anyone_or_watched();
+        Some((item, AfterGet { emptied, announce }))
+    }
+
+    /// What a [`get_free`](Queue::get_free) left: keeps the block it
+    /// emptied, wakes a putter and keeps the descriptors right.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn after_get(&self, after: AfterGet<T>) {
+        if let Some(ring) = &self.fifo {
+            ring.keep(after.emptied);
+        }
+        if after.announce {
+            self.announce_get();
+        }
     }
 
     /// `get` past the inline path: the ring's every other case, then the
@@ -43,7 +88,7 @@ impl<T> Queue<T> {
     /// spins on that slot at once, without the ring's exact empty test,
     /// which reads the producers' index (see `Backoff::spin_phase`).
     #[inline(never)]
-    fn get_slow(&self, timeout: Timeout) -> Result<T, GetError> {
+    pub(crate) fn get_slow(&self, timeout: Timeout) -> Result<T, GetError> {
         if let Some(ring) = &self.fifo {
             if timeout != Timeout::NoWait && !ring.may_pop_now() {
                 return self.get_spinning(ring, timeout);

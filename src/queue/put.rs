@@ -56,17 +56,24 @@ impl<T> Queue<T> {
     /// with a C `timeout_ms`) spends nothing on it.
     #[inline(always)]
     fn put_at(&self, item: T, priority: i64, timeout: impl Into<Timeout>) -> Result<(), PutError<T>> {
-        #[cfg(feature = "fault-injection")]
-        fault::panic_if_armed(&self.state);
-        // LIFO and priority queues have no ring: straight to the lock.
-        if self.fifo.is_none() {
-            return self.put_waiting(item, priority, Expiry::new(timeout.into()), false);
-        }
         // The lock-free path first, inline: a free slot is taken at once.
         match self.put_into_free_slot(item) {
             Ok(()) => Ok(()),
-            Err(item) => self.put_slow(item, priority, timeout.into()),
+            Err(item) => self.put_past_free(item, priority, timeout.into()),
         }
+    }
+
+    /// `put_at` past the lock-free path (for the C ABI's `tq_put` too, after
+    /// [`put_free`](Queue::put_free)): LIFO and priority queues, which have
+    /// no ring, go straight to the lock.
+    #[inline]
+    pub(crate) fn put_past_free(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), PutError<T>> {
+        #[cfg(feature = "fault-injection")]
+        fault::panic_if_armed(&self.state);
+        if self.fifo.is_none() {
+            return self.put_waiting(item, priority, Expiry::new(timeout), false);
+        }
+        self.put_slow(item, priority, timeout)
     }
 
     /// `put` past the inline path: the ring's (or list's) every other case,
@@ -172,12 +179,30 @@ impl<T> Queue<T> {
     /// decided (full, closed, another producer first, no ring).
     #[inline(always)]
     fn put_into_free_slot(&self, item: T) -> Result<(), T> {
+        if self.put_free(item)? {
+            self.announce_put();
+        }
+        Ok(())
+    }
+
+    /// The lock-free put alone, for a caller that runs everything else in a
+    /// panic boundary (the C ABI's `tq_put`), since it never panics: `item`
+    /// into the ring's next slot if it is free now. `Ok(true)`: it went in,
+    /// and [`announce_put`](Queue::announce_put) must follow; `Ok(false)`:
+    /// it went in, nothing follows; `Err(item)`: nothing decided, a full
+    /// `put` is next.
+    #[inline(always)]
+    pub(crate) fn put_free(&self, item: T) -> Result<bool, T> {
+        // An armed fault is `put_past_free`'s to raise.
+        #[cfg(feature = "fault-injection")]
+        if fault::armed() {
+            return Err(item);
+        }
         let Some(ring) = &self.fifo else {
             return Err(item);
         };
         ring.push_free(item)?;
-        self.put_lock_free();
-        Ok(())
+        Ok(self.waiting.getters.anyone_or_watched())
     }
 
     /// After an item went into the ring without the lock: one load and one
@@ -194,7 +219,7 @@ impl<T> Queue<T> {
     /// counted or descriptors made: wakes the getter, keeps the descriptors right.
     #[cold]
     #[inline(never)]
-    fn announce_put(&self) {
+    pub(crate) fn announce_put(&self) {
         self.added_item();
         self.signal_after_ring_put();
     }
@@ -346,6 +371,11 @@ mod fault {
     thread_local! {
         /// Set by `Queue::panic_on_next_put`, cleared by the put that panics.
         static ARMED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Whether this thread armed the fault (it stays armed).
+    pub(super) fn armed() -> bool {
+        ARMED.get()
     }
 
     /// Panics (with the queue locked) if this thread armed the fault.
