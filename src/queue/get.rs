@@ -57,8 +57,8 @@ impl<T> Queue<T> {
     /// panic boundary (the C ABI's `tq_get`), since it never panics: the
     /// ring's next item if it is there now, and what
     /// [`after_get`](Queue::after_get) must do once the caller has it
-    /// (unless that is nothing); `None`: nothing decided, a full `get` is
-    /// next.
+    /// (unless that is nothing); `None`: nothing decided,
+    /// [`get_slow`](Queue::get_slow) is next.
     #[inline(always)]
     pub(crate) fn get_free(&self) -> Option<(T, AfterGet<T>)> {
         let (item, emptied) = self.fifo.as_ref()?.pop_fast()?;

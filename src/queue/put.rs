@@ -189,8 +189,8 @@ impl<T> Queue<T> {
     /// panic boundary (the C ABI's `tq_put`), since it never panics: `item`
     /// into the ring's next slot if it is free now. `Ok(true)`: it went in,
     /// and [`announce_put`](Queue::announce_put) must follow; `Ok(false)`:
-    /// it went in, nothing follows; `Err(item)`: nothing decided, a full
-    /// `put` is next.
+    /// it went in, nothing follows; `Err(item)`: nothing decided,
+    /// [`put_past_free`](Queue::put_past_free) is next.
     #[inline(always)]
     pub(crate) fn put_free(&self, item: T) -> Result<bool, T> {
         // An armed fault is `put_past_free`'s to raise.
