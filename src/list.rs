@@ -196,6 +196,10 @@ pub(crate) struct List<T> {
     /// Whether `kept` may hold a block: a link finding no spare looks at
     /// the stack (and takes its lock) only then.
     any_kept: AtomicBool,
+    /// How many blocks the list allocated: its drop, which frees every one
+    /// it holds, checks (debug builds) that it holds them all, so that a
+    /// block lost on the way to the spares shows in any test.
+    allocated: AtomicUsize,
     /// Makes each operation atomic in the model (see the module docs).
     #[cfg(loom)]
     model: crate::sync::Mutex<()>,
@@ -264,6 +268,7 @@ impl<T> List<T> {
             spares: std::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
             kept: Mutex::new(ptr::null_mut()),
             any_kept: AtomicBool::new(false),
+            allocated: AtomicUsize::new(1),
             #[cfg(loom)]
             model: crate::sync::Mutex::new(()),
         })
@@ -460,7 +465,7 @@ impl<T> List<T> {
         let _alone = self.alone();
         let mut ready = Ready(self, ptr::null_mut());
         if offset(self.settled_tail()) + 1 == BLOCK_SLOTS {
-            match self.take_spare().or_else(Block::allocate) {
+            match self.spare_or_new() {
                 Some(block) => ready.1 = block,
                 None => return false,
             }
@@ -527,7 +532,7 @@ impl<T> List<T> {
                 }
             }
             if at + 1 == BLOCK_SLOTS && next.is_null() {
-                match self.take_spare().or_else(Block::allocate) {
+                match self.spare_or_new() {
                     Some(block) => next = block,
                     None => break Err(Refusal::NoMemory),
                 }
@@ -757,6 +762,16 @@ impl<T> List<T> {
         }
     }
 
+    /// A block for a link: a spare, else a new one (counted); `None` if
+    /// none can be allocated.
+    fn spare_or_new(&self) -> Option<*mut Block<T>> {
+        self.take_spare().or_else(|| {
+            let block = Block::allocate()?;
+            self.allocated.fetch_add(1, Relaxed);
+            Some(block)
+        })
+    }
+
     /// A spare block, if there is one, now this thread's (its `next` null).
     fn take_spare(&self) -> Option<*mut Block<T>> {
         let spare = self.spares.iter().find_map(|spare| {
@@ -900,6 +915,7 @@ impl<T> Drop for List<T> {
         let tail = self.tail.index.load(Relaxed) >> SHIFT;
         let mut pos = self.head.index.load(Relaxed) >> SHIFT;
         let mut block = self.head.block.load(Relaxed);
+        let mut freed = 1;
         while pos != tail {
             let at = pos % LAP;
             // SAFETY: the list owns its blocks now.
@@ -909,6 +925,7 @@ impl<T> Drop for List<T> {
                 // SAFETY: every item in it was dropped on the way here.
                 unsafe { Block::free(block) };
                 block = next;
+                freed += 1;
             } else {
                 // SAFETY: positions before `tail` are written (an item is
                 // at hand before its claim), those from `head` unread.
@@ -921,6 +938,10 @@ impl<T> Drop for List<T> {
         while let Some(spare) = self.take_spare() {
             // SAFETY: a spare holds no items.
             unsafe { Block::free(spare) };
+            freed += 1;
+        }
+        if !std::thread::panicking() {
+            debug_assert_eq!(freed, self.allocated.load(Relaxed), "a block was lost");
         }
     }
 }
@@ -1106,6 +1127,52 @@ mod tests {
         l.recycle(spare);
         assert!(l.push_closed(|| 99));
         assert_eq!(drain(&l).last(), Some(&99));
+    }
+
+    /// A pop on the fast path can count a block's last read when a later
+    /// slot's reader counted first (two consumers); the block comes back
+    /// with its item, and `keep` makes it a spare. Played here step by
+    /// step: one consumer claims slot 0, the others read the rest of the
+    /// block, then the first one reads and counts its slot.
+    #[test]
+    fn a_pop_that_counts_the_last_read_hands_the_block_back_to_keep() {
+        let l = List::new().unwrap();
+        for x in 0..BLOCK_SLOTS as u32 {
+            push(&l, x).unwrap();
+        }
+        let block = l.head.block.load(Relaxed);
+        assert!(
+            l.head.index.compare_exchange(0, ONE, SeqCst, Relaxed).is_ok(),
+            "slot 0 claimed"
+        );
+        for x in 1..BLOCK_SLOTS as u32 {
+            assert_eq!(l.pop(), Popped::Item(x));
+        }
+        assert_eq!(spares(&l), 0, "one read of the block is left");
+        // SAFETY: this thread claimed slot 0, whose item is written.
+        let (item, emptied) = unsafe { l.take_written(block, 0) };
+        assert_eq!(item, 0);
+        assert_eq!(emptied.0, block, "the last read hands the block back");
+        l.keep(emptied);
+        assert_eq!(spares(&l), 1);
+    }
+
+    /// The drop's check that every block allocated is freed (debug builds)
+    /// fails on a block neither linked nor kept.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "a block was lost")]
+    fn dropping_a_list_that_lost_a_block_fails() {
+        struct Free(*mut Block<u32>);
+        impl Drop for Free {
+            fn drop(&mut self) {
+                // SAFETY: the lost block, never linked: no other user.
+                unsafe { Block::free(self.0) };
+            }
+        }
+        let l = List::<u32>::new().unwrap();
+        let _lost = Free(l.spare_or_new().unwrap());
+        drop(l);
     }
 
     /// Suspicion from review: a block was built on the stack before it was
