@@ -13,9 +13,10 @@
 #      callgrind (docs/perf/instructions.md), skipped without valgrind;
 #   5. scripts/bench_report.py: the Markdown tables and the chart.
 # The hand-off and ping-pong cases run twice everywhere, their two threads
-# pinned to one CPU and to two; SPSC unbounded runs so too, and unpinned. A wrong checksum anywhere fails the run. A
-# full run takes about 10 minutes on 2 cores (up to 15 on a busy machine);
-# raw output stays in docs/perf/raw/ (not committed).
+# pinned to one CPU and to two; SPSC unbounded runs so too, and unpinned.
+# A wrong checksum anywhere fails the run. A full run takes about 10
+# minutes on 2 cores (up to 15 on a busy machine); raw output stays in
+# docs/perf/raw/ (not committed).
 #
 # usage: scripts/bench.sh [--quick] [--repeats N] [--install-peers]
 #   --quick          smoke run: 1 repeat, a few items, short criterion runs

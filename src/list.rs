@@ -729,16 +729,16 @@ impl<T> List<T> {
     /// as a spare.
     #[inline(always)]
     pub(crate) fn keep(&self, emptied: Emptied<T>) {
-        if !emptied.0.is_null() {
+        if !emptied.is_none() {
             let _alone = self.alone();
-            self.recycle(emptied.0);
+            self.recycle_emptied(emptied);
         }
     }
 
     /// [`keep`](List::keep), for an operation that runs alone already.
     #[inline(always)]
     fn recycle_emptied(&self, emptied: Emptied<T>) {
-        if !emptied.0.is_null() {
+        if !emptied.is_none() {
             self.recycle(emptied.0);
         }
     }

@@ -6,7 +6,8 @@ The same scenarios, stop pills and checksums as tq_bench, with fewer items
 `run,SCENARIO,python,REPEAT,ITEMS,SECONDS` lines like tq_bench does, so that
 scripts/bench_report.py can put Python's queue.Queue in the same table. The
 hand-off and ping-pong threads are pinned, to one CPU and to two, and SPSC
-unbounded runs unpinned and pinned, as in tq_bench. A wrong checksum exits with status 1.
+unbounded runs unpinned and pinned, as in tq_bench. A wrong checksum exits
+with status 1.
 """
 
 import argparse
